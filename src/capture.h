@@ -1,0 +1,49 @@
+/*
+ * capture.h - packet sources: live devices and capture files.
+ *
+ * capture.c owns opening libpcap (live or offline), the BPF filter, the
+ * capture loop and libpcap's statistics.  It hands raw frames to a
+ * callback and never decodes or prints them.
+ */
+#ifndef MIRUO_CAPTURE_H
+#define MIRUO_CAPTURE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct config;
+struct capture_counts;
+struct capture;
+
+#define CAPTURE_ERRBUF_SIZE 512
+
+/* One frame: capture time in microseconds, captured and wire lengths. */
+typedef void (*capture_frame_fn)(void *ctx, int64_t ts_us,
+                                 const uint8_t *data, uint32_t caplen,
+                                 uint32_t wire_len);
+/* Live capture: time passes without packets (wall clock, microseconds). */
+typedef void (*capture_tick_fn)(void *ctx, int64_t now_us);
+
+/* Open the source the configuration names.  NULL: errbuf says why. */
+struct capture *capture_open(const struct config *cfg, char *errbuf);
+void capture_close(struct capture *c);
+
+enum link_kind capture_link(const struct capture *c);
+int capture_is_live(const struct capture *c);
+
+/* "listening on ..." / "reading from file ..." for stderr. */
+void capture_describe(const struct capture *c, char *buf, size_t size);
+
+/*
+ * Run until end of file, *stop, or an error.  Returns 0, or -1 with
+ * errbuf set (a read error after some packets were processed).
+ */
+int capture_loop(struct capture *c, capture_frame_fn on_frame,
+                 capture_tick_fn on_tick, void *ctx,
+                 volatile sig_atomic_t *stop, char *errbuf);
+
+void capture_counts(struct capture *c, struct capture_counts *cc);
+
+#endif /* MIRUO_CAPTURE_H */

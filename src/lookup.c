@@ -1,0 +1,197 @@
+/*
+ * lookup.c - what makes a session shown and a segment printed.
+ *
+ * The lookups of spec section 7, amended by decisions.md #3-#9:
+ * retransmissions are judged on sequence space per direction, duplicates
+ * are kept, a RST never hides a session, and each lookup records the
+ * reason it fired so the header can say why the session is shown.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lookup.h"
+#include "options.h"
+#include "stats.h"
+
+/* Sequence number comparison modulo 2^32 (RFC 9293 section 3.4). */
+static int seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static void show(struct session *s, uint32_t reason)
+{
+    s->flags |= SESS_SHOWN;
+    s->reasons |= reason;
+}
+
+/* The first stored segment of the same direction whose sequence space
+ * overlaps [seq, seq + len), oldest first; NULL when none is kept. */
+static struct segment *find_original(const struct lookup_ctx *lc,
+                                     const struct session *s,
+                                     const struct segment *seg)
+{
+    uint32_t idx, dir = seg->bits & SEG_FROM_SERVER;
+    uint32_t end = seg->seq + seg->seq_len;
+
+    for (idx = s->seg_head; idx != SEG_NONE;) {
+        struct segment *o = tracker_segment(lc->tr, idx);
+        if (o == seg)
+            break;
+        if ((o->bits & SEG_FROM_SERVER) == dir && o->seq_len > 0 &&
+            seq_lt(o->seq, end) && seq_lt(seg->seq, o->seq + o->seq_len))
+            return o;
+        idx = o->next;
+    }
+    return NULL;
+}
+
+/* Colour the span from the original to the copy (spec 7.2). */
+static void paint_span(const struct lookup_ctx *lc, struct segment *orig,
+                       struct segment *copy)
+{
+    uint32_t idx;
+
+    orig->bits |= SEG_MARKED;
+    orig->color = COLOR_GREEN;
+    for (idx = orig->next; idx != SEG_NONE;) {
+        struct segment *o = tracker_segment(lc->tr, idx);
+        if (o == copy)
+            break;
+        o->bits |= SEG_MARKED;
+        if (o->color == COLOR_NONE)
+            o->color = COLOR_CYAN;
+        idx = o->next;
+    }
+}
+
+void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
+                       struct segment *seg, int from_server)
+{
+    struct flow_dir *d = &s->dir[from_server ? 1 : 0];
+    const struct flow_dir *peer = &s->dir[from_server ? 0 : 1];
+    struct segment *orig;
+    uint32_t end = seg->seq + seg->seq_len;
+    int is_syn = (seg->flags & TH_SYN) != 0;
+    int64_t elapsed_ms;
+
+    if (!d->seen) {
+        d->seen = 1;
+        d->next_seq = end;
+        return;
+    }
+    if (seg->seq_len == 0)
+        return;                         /* pure ACK: never a retransmission */
+    if (!seq_lt(seg->seq, d->next_seq)) {
+        d->next_seq = end;              /* new data (or a gap before it) */
+        return;
+    }
+    /* Keep-alive: 0 or 1 byte at next_seq - 1 (RFC 9293 3.8.4). */
+    if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
+        seg->seq == d->next_seq - 1)
+        return;
+    /* Zero-window probe: at most one byte while the peer's window is 0. */
+    if (!is_syn && seg->seq_len <= 1 && peer->zero_window)
+        return;
+    if (seq_lt(d->next_seq, end))
+        d->next_seq = end;
+
+    orig = find_original(lc, s, seg);
+    if (is_syn) {
+        if (!lc->cfg->syn_lookup)
+            return;
+        show(s, REASON_SYN_RETRANSMIT);
+    } else {
+        if (lc->cfg->retransmit_ms == 0)
+            return;
+        /* Without the original kept, the oldest kept segment bounds it. */
+        if (orig != NULL)
+            elapsed_ms = (seg->ts_us - orig->ts_us) / 1000;
+        else if (s->seg_head != SEG_NONE)
+            elapsed_ms = (seg->ts_us -
+                          tracker_segment(lc->tr, s->seg_head)->ts_us) / 1000;
+        else
+            elapsed_ms = (seg->ts_us - s->first_us) / 1000;
+        if (elapsed_ms < (int64_t)lc->cfg->retransmit_ms)
+            return;
+        show(s, REASON_RETRANSMIT);
+    }
+    lc->stats->retransmit++;
+    seg->bits |= SEG_MARKED;
+    seg->color = COLOR_RED;
+    if (orig != NULL) {
+        if (orig->optlen != seg->optlen ||
+            memcmp(orig->opts, seg->opts, seg->optlen) != 0)
+            seg->color = COLOR_MAGENTA;
+        if (!lc->cfg->live)
+            paint_span(lc, orig, seg);
+    }
+}
+
+void lookup_window(struct session *s, const struct segment *seg,
+                   int from_server)
+{
+    s->dir[from_server ? 1 : 0].zero_window =
+        (seg->flags & TH_ACK) && !(seg->flags & (TH_SYN | TH_RST)) &&
+        seg->window == 0;
+}
+
+void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
+                           struct segment *seg, struct segment *prev,
+                           int64_t prev_us, int more_fragments)
+{
+    int64_t gap_ms;
+
+    if (lc->cfg->long_delay_ms > 0 && seg->ts_us > prev_us) {
+        gap_ms = (seg->ts_us - prev_us) / 1000;
+        if (gap_ms > (int64_t)lc->cfg->long_delay_ms) {
+            show(s, REASON_LONG_DELAY);
+            lc->stats->long_delay++;
+            if (prev != NULL)
+                prev->bits |= SEG_MARKED;
+            seg->bits |= SEG_MARKED;
+            if (seg->color == COLOR_NONE)
+                seg->color = COLOR_RED;
+        }
+    }
+    if (more_fragments && lc->cfg->fragment_lookup) {
+        show(s, REASON_FRAGMENT);
+        lc->stats->fragment++;
+        seg->bits |= SEG_MARKED;
+        if (seg->color == COLOR_NONE)
+            seg->color = COLOR_RED;
+    }
+}
+
+void lookup_rst(const struct lookup_ctx *lc, struct session *s,
+                enum rst_class cls)
+{
+    lc->stats->rst++;
+    if ((cls == RST_CLASS_ABORT && lc->cfg->rst_mode >= RST_ABORT) ||
+        (cls == RST_CLASS_AFTER_FIN && lc->cfg->rst_mode >= RST_ALL))
+        show(s, REASON_RST);
+}
+
+void lookup_at_end(const struct lookup_ctx *lc, struct session *s,
+                   enum session_end_kind kind)
+{
+    int64_t dur_ms = (s->last_us - s->first_us) / 1000;
+
+    if (kind == END_TIMEOUT)
+        show(s, REASON_TIMEOUT);
+    if (kind == END_ERROR_BREAK) {
+        /* -qq: no error break reports (the session may still be shown
+         * for another reason). */
+        if (lc->cfg->quiet < 2)
+            show(s, REASON_ERROR_BREAK);
+        return;
+    }
+    if (kind != END_TIMEOUT && lc->cfg->long_connect_ms > 0 &&
+        dur_ms > (int64_t)lc->cfg->long_connect_ms) {
+        show(s, REASON_LONG_CONNECT);
+        lc->stats->long_connect++;
+    }
+    if (lc->cfg->all)
+        s->flags |= SESS_SHOWN;
+}

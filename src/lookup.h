@@ -1,0 +1,53 @@
+/*
+ * lookup.h - deciding which sessions are shown and which segments printed.
+ *
+ * lookup.c owns the lookups of spec section 7 as amended by decisions.md:
+ * retransmission (sequence space, per direction), SYN retransmission, long
+ * delay, IP fragments, RST, long connect and --all.  session.c calls these
+ * at the points of spec 5.5; they set session reasons, mark and colour
+ * segments and bump statistics, and never print.
+ */
+#ifndef MIRUO_LOOKUP_H
+#define MIRUO_LOOKUP_H
+
+#include "session.h"
+
+struct lookup_ctx {
+    const struct config *cfg;
+    struct stats *stats;
+    const struct tracker *tr;
+};
+
+/* RST classes (spec 7.5). */
+enum rst_class { RST_CLASS_ABORT, RST_CLASS_AFTER_FIN };
+
+/*
+ * Retransmission test for a packet of an existing session, before the
+ * sequence tracking is advanced.  `seg` is the new segment (stored or a
+ * scratch copy when the pool was full), not yet linked into the session.
+ */
+void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
+                       struct segment *seg, int from_server);
+
+/* Remember whether this side now advertises a zero window. */
+void lookup_window(struct session *s, const struct segment *seg,
+                   int from_server);
+
+/* Long delay and fragment tests for a segment just appended. `prev` is the
+ * segment stored before it (NULL if none was kept). */
+void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
+                           struct segment *seg, struct segment *prev,
+                           int64_t prev_us, int more_fragments);
+
+/* A RST was seen with the states before it. */
+void lookup_rst(const struct lookup_ctx *lc, struct session *s,
+                enum rst_class cls);
+
+/* The session ends: -T, --all, forced reasons. */
+void lookup_at_end(const struct lookup_ctx *lc, struct session *s,
+                   enum session_end_kind kind);
+
+/* Mark a segment and give it a colour unless a lookup colour is set. */
+void lookup_mark(struct segment *seg, enum color c);
+
+#endif /* MIRUO_LOOKUP_H */

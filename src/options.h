@@ -1,0 +1,52 @@
+/*
+ * options.h - the command line, parsed into one immutable configuration.
+ *
+ * options.c owns option parsing, range checking, the usage text and the
+ * one-line errors for bad options.  Nothing else reads argv.
+ */
+#ifndef MIRUO_OPTIONS_H
+#define MIRUO_OPTIONS_H
+
+#include <stdint.h>
+
+enum dpi_mode { DPI_TCP = 0, DPI_HTTP };
+
+/* How -R treats RST segments (spec 7.5). */
+enum rst_mode { RST_IGNORE = 0, RST_ABORT = 1, RST_ALL = 2 };
+
+struct config {
+    const char *device;         /* -i, NULL: first usable device */
+    const char *file;           /* -f, NULL: live capture */
+    char *filter;               /* remaining words joined, NULL: none */
+
+    unsigned view_context;      /* -v N */
+    uint32_t long_connect_ms;   /* -T, 0 = off */
+    uint32_t long_delay_ms;     /* -t, 0 = off */
+    uint32_t retransmit_ms;     /* -r, 0 = ignore retransmissions */
+    uint32_t stat_interval;     /* -s seconds, 0 = only at exit */
+    int syn_lookup;             /* -S */
+    enum rst_mode rst_mode;     /* -R */
+    int fragment_lookup;        /* -F */
+    int color;                  /* -C, resolved: 0 or 1 */
+    uint32_t session_limit;     /* -L, 0 = unlimited */
+    uint32_t segment_limit;     /* -l, 0 = unlimited */
+    enum dpi_mode dpi;          /* -m */
+    int quiet;                  /* -q count */
+    int all;                    /* --all */
+    int live;                   /* --live (implies all) */
+};
+
+/* Outcome of parsing: run, or exit with the given status. */
+enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/*
+ * Parse argv into `cfg`.  Prints help/version or a one-line error itself
+ * and says whether to run or exit.  `stdout_is_tty` decides the colour
+ * default.
+ */
+enum options_result options_parse(int argc, char **argv, struct config *cfg,
+                                  int stdout_is_tty);
+
+void options_free(struct config *cfg);
+
+#endif /* MIRUO_OPTIONS_H */

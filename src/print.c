@@ -1,0 +1,594 @@
+/*
+ * print.c - the default, quiet and live layouts (spec section 8).
+ *
+ * Column widths follow the original byte for byte so that `-C0` output of
+ * a normal IPv4 session is identical to it; wider values (IPv6 endpoints,
+ * IDs past 9999, sizes past 9999) push the rest of the line right.  Lines
+ * are built with small appenders into one buffer, not a printf per field,
+ * and written in large blocks.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "print.h"
+#include "stats.h"
+
+#define OUTBUF_SIZE     (256 * 1024)
+#define OUTBUF_FLUSH_AT (OUTBUF_SIZE - 8192)    /* room for one line */
+#define LINE_MAX_LEN    1024
+
+struct printer {
+    const struct config *cfg;
+    struct stats *stats;
+    int fd;
+    int broken;                 /* the reader went away */
+    size_t len;
+    int64_t clock_sec;          /* second cached in clock_text */
+    char clock_text[16];        /* "HH:MM:SS" */
+    char *buf;
+};
+
+/* ---- output buffer ------------------------------------------------------- */
+
+int printer_flush(struct printer *pr)
+{
+    size_t off = 0;
+
+    while (off < pr->len && !pr->broken) {
+        ssize_t n = write(pr->fd, pr->buf + off, pr->len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            pr->broken = 1;
+            break;
+        }
+        off += (size_t)n;
+    }
+    pr->len = 0;
+    return pr->broken ? -1 : 0;
+}
+
+/* A line under construction (fixed size; every appender checks room). */
+struct line {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+
+static void put_mem(struct line *l, const char *s, size_t n)
+{
+    if (n > l->cap - l->len)
+        n = l->cap - l->len;
+    memcpy(l->p + l->len, s, n);
+    l->len += n;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+    put_mem(l, s, strlen(s));
+}
+
+static void put_char(struct line *l, char c)
+{
+    if (l->len < l->cap)
+        l->p[l->len++] = c;
+}
+
+static void put_spaces(struct line *l, size_t n)
+{
+    while (n-- > 0)
+        put_char(l, ' ');
+}
+
+/* Right-aligned in `width` columns (wider text is not cut). */
+static void put_right(struct line *l, const char *s, size_t width)
+{
+    size_t n = strlen(s);
+
+    if (n < width)
+        put_spaces(l, width - n);
+    put_mem(l, s, n);
+}
+
+static void put_left(struct line *l, const char *s, size_t width)
+{
+    size_t n = strlen(s);
+
+    put_mem(l, s, n);
+    if (n < width)
+        put_spaces(l, width - n);
+}
+
+/* Unsigned decimal, zero-padded (pad '0') or space-padded to `width`. */
+static void put_uint(struct line *l, uint64_t v, int width, char pad)
+{
+    char tmp[24];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n < width) {
+        put_char(l, pad);
+        width--;
+    }
+    while (n > 0)
+        put_char(l, tmp[--n]);
+}
+
+static void put_hex8(struct line *l, uint32_t v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    int i;
+
+    for (i = 28; i >= 0; i -= 4)
+        put_char(l, digits[(v >> i) & 0xF]);
+}
+
+/* Start a line in the output buffer, flushing first if it is nearly full. */
+static void line_begin(struct printer *pr, struct line *l, int color)
+{
+    if (pr->len > OUTBUF_FLUSH_AT)
+        printer_flush(pr);
+    l->p = pr->buf + pr->len;
+    l->len = 0;
+    l->cap = LINE_MAX_LEN;
+    if (pr->cfg->color && color != COLOR_NONE) {
+        put_str(l, "\033[");
+        put_uint(l, (uint64_t)color, 0, '0');
+        put_char(l, 'm');
+    }
+}
+
+static void line_end(struct printer *pr, struct line *l, int color)
+{
+    if (pr->cfg->color && color != COLOR_NONE)
+        put_str(l, "\033[39m");
+    l->cap += 1;            /* the newline always fits */
+    put_char(l, '\n');
+    pr->len += l->len;
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+/* HH:MM:SS.mmm in local time; localtime is called once per second. */
+static void put_clock(struct printer *pr, struct line *l, int64_t us)
+{
+    int64_t sec = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+    int64_t ms = (us - sec * 1000000) / 1000;
+
+    if (sec != pr->clock_sec || pr->clock_text[0] == '\0') {
+        time_t t = (time_t)sec;
+        struct tm tm;
+        if (localtime_r(&t, &tm) == NULL)
+            memset(&tm, 0, sizeof(tm));
+        snprintf(pr->clock_text, sizeof(pr->clock_text), "%02d:%02d:%02d",
+                 tm.tm_hour % 100, tm.tm_min, tm.tm_sec);
+        pr->clock_sec = sec;
+    }
+    put_str(l, pr->clock_text);
+    put_char(l, '.');
+    put_uint(l, (uint64_t)ms, 3, '0');
+}
+
+/* a.b.c.d:port or [v6addr]:port */
+static void format_endpoint(char *buf, size_t size, int family,
+                            const struct endpoint *e)
+{
+    char addr[INET6_ADDRSTRLEN];
+
+    if (family == 6) {
+        if (inet_ntop(AF_INET6, e->addr, addr, sizeof(addr)) == NULL)
+            strcpy(addr, "?");
+        snprintf(buf, size, "[%s]:%u", addr, e->port);
+    } else {
+        snprintf(buf, size, "%u.%u.%u.%u:%u", e->addr[0], e->addr[1],
+                 e->addr[2], e->addr[3], e->port);
+    }
+}
+
+/* ">-AP--->": direction, URG ACK PSH RST SYN FIN, direction (spec 8.4). */
+static void put_flags(struct line *l, uint8_t flags, int from_server)
+{
+    char d = from_server ? '<' : '>';
+
+    put_char(l, d);
+    put_char(l, (flags & TH_URG) ? 'U' : '-');
+    put_char(l, (flags & TH_ACK) ? 'A' : '-');
+    put_char(l, (flags & TH_PUSH) ? 'P' : '-');
+    put_char(l, (flags & TH_RST) ? 'R' : '-');
+    put_char(l, (flags & TH_SYN) ? 'S' : '-');
+    put_char(l, (flags & TH_FIN) ? 'F' : '-');
+    put_char(l, d);
+}
+
+/* ---- TCP options (spec 8.6, bounds-checked) ------------------------------ */
+
+static uint32_t be32_at(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The option's value as the original reads it: by its length. */
+static uint32_t option_value(const uint8_t *o, unsigned len)
+{
+    switch (len) {
+    case 3: return o[2];
+    case 4: return (uint32_t)o[2] << 8 | o[3];
+    case 6:
+    case 10: return be32_at(o + 2);
+    default: return 0;
+    }
+}
+
+size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
+                         unsigned len)
+{
+    size_t n = 0;
+    unsigned i = 0, kind, olen;
+    int w;
+
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+#define APPEND(...) do { \
+        w = snprintf(buf + n, size - n, __VA_ARGS__); \
+        if (w < 0 || (size_t)w >= size - n) return n; \
+        n += (size_t)w; \
+    } while (0)
+    while (i < len) {
+        kind = opt[i];
+        if (kind == 0)                          /* end of option list */
+            break;
+        if (kind == 1) {                        /* no-operation */
+            i++;
+            continue;
+        }
+        if (i + 1 >= len) {
+            APPEND("%sbad opt[%u]", n ? ", " : "", kind);
+            break;
+        }
+        olen = opt[i + 1];
+        if (olen < 2 || i + olen > len) {
+            APPEND("%sbad opt[%u] len=%u", n ? ", " : "", kind, olen);
+            break;
+        }
+        if (n)
+            APPEND(", ");
+        switch (kind) {
+        case 2:
+            APPEND("mss=%u", option_value(opt + i, olen));
+            break;
+        case 3:
+            APPEND("wscale=%u", option_value(opt + i, olen));
+            break;
+        case 4:
+            APPEND("sackOK");
+            break;
+        case 5:
+            APPEND("sack %u", (olen - 2) / 8);
+            break;
+        case 8:
+            APPEND("timestamp %u %u", option_value(opt + i, olen),
+                   olen == 10 ? be32_at(opt + i + 6) : 0);
+            break;
+        default:
+            APPEND("len=%u opt[%u]", olen, kind);
+            break;
+        }
+        i += olen;
+    }
+#undef APPEND
+    return n;
+}
+
+/* ---- lines ------------------------------------------------------------------ */
+
+static void put_tail(struct printer *pr, struct line *l,
+                     const struct segment *seg)
+{
+    char opts[400];
+
+    put_hex8(l, seg->seq);
+    put_char(l, '/');
+    put_hex8(l, seg->ack);
+    put_char(l, ' ');
+    put_uint(l, seg->wire_len, 4, ' ');
+    put_char(l, ' ');
+    if (pr->cfg->fragment_lookup) {
+        put_char(l, (seg->bits & SEG_FRAGMENT) ? 'F' : '-');
+        put_char(l, ' ');
+    } else {
+        put_char(l, ' ');
+    }
+    put_char(l, '<');
+    print_tcp_options(opts, sizeof(opts), seg->opts, seg->optlen);
+    put_str(l, opts);
+    put_char(l, '>');
+}
+
+static void put_ids(struct line *l, uint64_t id, uint64_t num)
+{
+    put_uint(l, id, 4, '0');
+    put_char(l, ':');
+    put_uint(l, num, 4, '0');
+}
+
+static void print_segment(struct printer *pr, const struct session *s,
+                          const struct segment *seg)
+{
+    struct line l;
+    int from_server = (seg->bits & SEG_FROM_SERVER) != 0;
+
+    line_begin(pr, &l, seg->color);
+    if (!pr->cfg->quiet) {
+        put_ids(&l, s->id, seg->num);
+        put_char(&l, ' ');
+        put_clock(pr, &l, seg->ts_us);
+        put_str(&l, " |");
+    } else {
+        put_clock(pr, &l, seg->ts_us);
+        put_char(&l, '|');
+    }
+    put_right(&l, tcp_state_name(seg->client_state), 18);
+    put_char(&l, ' ');
+    put_flags(&l, seg->flags, from_server);
+    put_char(&l, ' ');
+    put_left(&l, tcp_state_name(seg->server_state), 18);
+    if (!pr->cfg->quiet) {
+        put_str(&l, "| ");
+        put_tail(pr, &l, seg);
+    } else {
+        put_char(&l, '|');
+        put_hex8(&l, seg->seq);
+        put_char(&l, '/');
+        put_hex8(&l, seg->ack);
+    }
+    line_end(pr, &l, seg->color);
+}
+
+static void print_live_segment(struct printer *pr, const struct session *s,
+                               const struct segment *seg)
+{
+    struct line l;
+    char client[64], server[64], states[32];
+
+    format_endpoint(client, sizeof(client), s->family, &s->client);
+    format_endpoint(server, sizeof(server), s->family, &s->server);
+    snprintf(states, sizeof(states), "%s/%s",
+             tcp_state_name(seg->client_state),
+             tcp_state_name(seg->server_state));
+    line_begin(pr, &l, seg->color);
+    put_ids(&l, s->id, seg->num);
+    put_char(&l, ' ');
+    put_clock(pr, &l, seg->ts_us);
+    put_char(&l, ' ');
+    put_str(&l, client);
+    put_char(&l, ' ');
+    put_flags(&l, seg->flags, (seg->bits & SEG_FROM_SERVER) != 0);
+    put_char(&l, ' ');
+    put_str(&l, server);
+    put_char(&l, ' ');
+    put_left(&l, states, 23);
+    put_char(&l, ' ');
+    put_tail(pr, &l, seg);
+    line_end(pr, &l, seg->color);
+}
+
+static void print_elision(struct printer *pr, const struct session *s)
+{
+    struct line l;
+
+    line_begin(pr, &l, COLOR_NONE);
+    if (!pr->cfg->quiet) {
+        put_uint(&l, s->id, 4, '0');
+        put_str(&l, ":****");
+        put_spaces(&l, 14);
+    } else {
+        put_spaces(&l, 12);
+    }
+    put_char(&l, '|');
+    put_spaces(&l, 46);
+    put_char(&l, '|');
+    line_end(pr, &l, COLOR_NONE);
+}
+
+static const char *const reason_words[] = {
+    "retransmit", "syn-retransmit", "long-delay", "long-connect", "rst",
+    "fragment", "timeout", "error-break", "truncated"
+};
+
+static void put_reasons(struct line *l, const struct session *s)
+{
+    unsigned i, n = 0;
+
+    if (s->flags & SESS_MIDSTREAM)
+        put_str(l, " (mid-stream)");
+    for (i = 0; i < sizeof(reason_words) / sizeof(reason_words[0]); i++) {
+        if (!(s->reasons & (1u << i)))
+            continue;
+        put_str(l, n++ ? "," : " [");
+        put_str(l, reason_words[i]);
+    }
+    if (n)
+        put_char(l, ']');
+}
+
+static void print_header(struct printer *pr, const struct session *s)
+{
+    struct line l;
+    char client[64], server[64];
+    int64_t dur = s->last_us - s->first_us;
+
+    if (dur < 0)
+        dur = 0;
+    dur /= 1000;
+    format_endpoint(client, sizeof(client), s->family, &s->client);
+    format_endpoint(server, sizeof(server), s->family, &s->server);
+    line_begin(pr, &l, COLOR_YELLOW);
+    if (!pr->cfg->quiet) {
+        put_uint(&l, s->id, 4, '0');
+        put_char(&l, ' ');
+        put_uint(&l, (uint64_t)(dur / 1000), 13, ' ');
+    } else {
+        put_uint(&l, (uint64_t)(dur / 1000), 8, ' ');
+    }
+    put_char(&l, '.');
+    put_uint(&l, (uint64_t)(dur % 1000), 3, '0');
+    put_str(&l, pr->cfg->quiet ? "|" : " |");
+    put_right(&l, client, 21);
+    put_str(&l, " == ");
+    put_left(&l, server, 21);
+    put_char(&l, '|');
+    if (!pr->cfg->quiet) {
+        put_str(&l, " Total ");
+        put_uint(&l, s->packets, 0, '0');
+        put_str(&l, " segments, ");
+        put_uint(&l, s->bytes, 0, '0');
+        put_str(&l, " bytes");
+    } else {
+        put_uint(&l, s->packets, 0, '0');
+        put_str(&l, "seg(");
+        put_uint(&l, s->bytes, 0, '0');
+        put_char(&l, ')');
+    }
+    put_reasons(&l, s);
+    line_end(pr, &l, COLOR_YELLOW);
+}
+
+/* "error break" etc. centred in 46 columns, the larger half on the left. */
+static void put_centered(struct line *l, const char *msg)
+{
+    size_t n = strlen(msg), pad = n < 46 ? 46 - n : 0;
+
+    put_spaces(l, pad - pad / 2);
+    put_str(l, msg);
+    put_spaces(l, pad / 2);
+}
+
+static void print_event(struct printer *pr, const struct session *s,
+                        enum session_end_kind kind, int64_t now_us)
+{
+    static const char *const what[][2] = {
+        { "", "" },
+        { "error break", "Duplicate connection(packet loss?)" },
+        { "destroy session", "time out" },
+        { "end of capture", "session still open" },
+    };
+    struct line l;
+
+    line_begin(pr, &l, COLOR_RED);
+    if (pr->cfg->live) {
+        put_ids(&l, s->id, s->packets);
+        put_char(&l, ' ');
+        put_clock(pr, &l, now_us);
+        put_char(&l, ' ');
+        put_str(&l, what[kind][0]);
+        put_str(&l, " (");
+        put_str(&l, what[kind][1]);
+        put_char(&l, ')');
+    } else {
+        if (!pr->cfg->quiet) {
+            put_ids(&l, s->id, s->packets);
+            put_char(&l, ' ');
+            put_clock(pr, &l, now_us);
+            put_str(&l, " |");
+        } else {
+            put_clock(pr, &l, now_us);
+            put_char(&l, '|');
+        }
+        put_centered(&l, what[kind][0]);
+        put_str(&l, pr->cfg->quiet ? "|" : "| ");
+        put_str(&l, what[kind][1]);
+    }
+    line_end(pr, &l, COLOR_RED);
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+void printer_session_end(void *ctx, const struct tracker *tr,
+                         struct session *s, enum session_end_kind kind,
+                         int64_t now_us)
+{
+    struct printer *pr = ctx;
+    uint32_t idx;
+    uint64_t next_num = 0;
+    int printed_any = 0;
+
+    if (!(s->flags & SESS_SHOWN))
+        return;
+    pr->stats->sessions_shown++;
+    if (pr->cfg->live) {
+        if (kind != END_CLOSED)
+            print_event(pr, s, kind, now_us);
+        printer_flush(pr);
+        return;
+    }
+    print_header(pr, s);
+    for (idx = s->seg_head; idx != SEG_NONE;) {
+        struct segment *seg = tracker_segment(tr, idx);
+        if (seg->bits & SEG_MARKED) {
+            if (seg->num != next_num)
+                print_elision(pr, s);
+            print_segment(pr, s, seg);
+            seg->bits |= SEG_PRINTED;
+            next_num = seg->num + 1;
+            printed_any = 1;
+        }
+        idx = seg->next;
+    }
+    if (printed_any && next_num != s->packets)
+        print_elision(pr, s);
+    if (kind != END_CLOSED)
+        print_event(pr, s, kind, now_us);
+    printer_flush(pr);
+}
+
+void printer_segment_stored(void *ctx, const struct tracker *tr,
+                            struct session *s, struct segment *seg)
+{
+    struct printer *pr = ctx;
+
+    (void)tr;
+    if (!pr->cfg->live)
+        return;
+    print_live_segment(pr, s, seg);
+    seg->bits |= SEG_PRINTED;
+    printer_flush(pr);
+}
+
+struct printer *printer_new(const struct config *cfg, struct stats *st,
+                            int fd)
+{
+    struct printer *pr = calloc(1, sizeof(*pr));
+
+    if (pr == NULL)
+        return NULL;
+    pr->buf = malloc(OUTBUF_SIZE);
+    if (pr->buf == NULL) {
+        free(pr);
+        return NULL;
+    }
+    pr->cfg = cfg;
+    pr->stats = st;
+    pr->fd = fd;
+    return pr;
+}
+
+void printer_free(struct printer *pr)
+{
+    if (pr == NULL)
+        return;
+    free(pr->buf);
+    free(pr);
+}

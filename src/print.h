@@ -1,0 +1,41 @@
+/*
+ * print.h - every output layout of miruo.
+ *
+ * print.c owns the default, quiet (-q) and live (--live) layouts of spec
+ * section 8, colours, TCP option rendering and the output buffer.  Lines
+ * are formatted into a buffer that is written in large blocks and flushed
+ * after each session (each packet in --live), so `miruo | grep` sees
+ * sessions as they finish.  It reads sessions; it never changes them
+ * except to note which segments were printed.
+ */
+#ifndef MIRUO_PRINT_H
+#define MIRUO_PRINT_H
+
+#include <stdint.h>
+
+#include "session.h"
+
+struct config;
+struct stats;
+struct printer;
+
+struct printer *printer_new(const struct config *cfg, struct stats *st,
+                            int fd);
+void printer_free(struct printer *pr);
+
+/* tracker hooks (session.h) */
+void printer_session_end(void *ctx, const struct tracker *tr,
+                         struct session *s, enum session_end_kind kind,
+                         int64_t now_us);
+void printer_segment_stored(void *ctx, const struct tracker *tr,
+                            struct session *s, struct segment *seg);
+
+/* Write what is buffered.  Returns -1 if the output is gone. */
+int printer_flush(struct printer *pr);
+
+/* Render TCP options as the spec's `<...>` text (without the brackets)
+ * into buf; returns the length.  Exposed for tests. */
+size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
+                         unsigned len);
+
+#endif /* MIRUO_PRINT_H */

@@ -1,0 +1,953 @@
+/*
+ * session.c - session table, pools, TCP state machine and idle expiry.
+ *
+ * Sessions live in a fixed-size pool (-L) and are found through a hash
+ * table keyed on the unordered pair of endpoints, so both directions of a
+ * connection map to one session in O(1).  Stored segments live in a second
+ * pool (-l) shared by all sessions, each session holding a doubly linked
+ * list of its own.  Pools hand out 32-bit indices; their memory is
+ * reserved in chunks the first time a slot is needed and never given back
+ * or moved, so total memory is bounded by the limits, never by traffic.
+ *
+ * Idle sessions are found without sweeping the table: every session sits
+ * on one of three lists ordered by last activity (half-open or closing,
+ * established, recently closed), and expiry pops from the list heads.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "lookup.h"
+#include "options.h"
+#include "session.h"
+#include "stats.h"
+
+/* ---- tunables (spec 5.6, 7.10) ----------------------------------------- */
+
+#define PRUNE_ABOVE         2048    /* prune a session holding more ... */
+#define PRUNE_DOWN_TO       1024    /* ... down to fewer than this */
+#define TIMEOUT_SHORT_S     30      /* half-open or closing */
+#define TIMEOUT_LONG_S      900     /* anything else */
+#define TIMEOUT_CLOSED_S    30      /* closed: absorb late packets */
+
+#define CHUNK_SHIFT 12
+#define CHUNK_ELEMS (1u << CHUNK_SHIFT)
+#define CHUNK_MASK  (CHUNK_ELEMS - 1)
+
+enum idle_list { LIST_NONE = 0, LIST_SHORT, LIST_LONG, LIST_CLOSED,
+                 LIST_COUNT };
+
+/* ---- pools ------------------------------------------------------------- */
+
+struct pool {
+    unsigned char **chunks;
+    uint32_t nchunks;       /* pointer slots in `chunks` */
+    uint32_t elem_size;
+    uint32_t limit;         /* 0 = unlimited */
+    uint32_t used;
+    uint32_t high;          /* slots ever handed out */
+    uint32_t free_head;
+};
+
+static int pool_init(struct pool *p, size_t elem_size, uint32_t limit)
+{
+    memset(p, 0, sizeof(*p));
+    p->elem_size = (uint32_t)elem_size;
+    p->limit = limit;
+    p->free_head = SEG_NONE;
+    p->nchunks = limit ? (limit + CHUNK_MASK) >> CHUNK_SHIFT : 16;
+    p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
+    return p->chunks ? 0 : -1;
+}
+
+static void pool_destroy(struct pool *p)
+{
+    uint32_t i;
+
+    for (i = 0; i < p->nchunks; i++)
+        free(p->chunks[i]);
+    free(p->chunks);
+}
+
+static void *pool_at(const struct pool *p, uint32_t idx)
+{
+    return p->chunks[idx >> CHUNK_SHIFT] +
+           (size_t)(idx & CHUNK_MASK) * p->elem_size;
+}
+
+/* Returns an index, or SEG_NONE when the limit is reached (or no memory). */
+static uint32_t pool_alloc(struct pool *p)
+{
+    uint32_t idx, c;
+
+    if (p->free_head != SEG_NONE) {
+        idx = p->free_head;
+        memcpy(&p->free_head, pool_at(p, idx), sizeof(uint32_t));
+        p->used++;
+        return idx;
+    }
+    if ((p->limit && p->high >= p->limit) || p->high == SEG_NONE)
+        return SEG_NONE;
+    c = p->high >> CHUNK_SHIFT;
+    if (c >= p->nchunks) {                  /* unlimited pools only */
+        unsigned char **n = realloc(p->chunks, 2 * p->nchunks * sizeof(*n));
+        if (n == NULL)
+            return SEG_NONE;
+        memset(n + p->nchunks, 0, p->nchunks * sizeof(*n));
+        p->chunks = n;
+        p->nchunks *= 2;
+    }
+    if (p->chunks[c] == NULL) {
+        p->chunks[c] = malloc((size_t)CHUNK_ELEMS * p->elem_size);
+        if (p->chunks[c] == NULL)
+            return SEG_NONE;
+    }
+    p->used++;
+    return p->high++;
+}
+
+static void pool_free(struct pool *p, uint32_t idx)
+{
+    memcpy(pool_at(p, idx), &p->free_head, sizeof(uint32_t));
+    p->free_head = idx;
+    p->used--;
+}
+
+/* ---- the tracker --------------------------------------------------------- */
+
+struct tracker {
+    const struct config *cfg;
+    struct stats *stats;
+    struct tracker_hooks hooks;
+    struct lookup_ctx lc;
+    struct pool sessions;
+    struct pool segments;
+    uint32_t *buckets;
+    uint32_t nbuckets;          /* power of two */
+    uint32_t in_table;          /* sessions in the hash table */
+    uint32_t list_head[LIST_COUNT];
+    uint32_t list_tail[LIST_COUNT];
+    uint64_t next_id;
+    uint64_t seed[2];
+    struct segment scratch;     /* a packet that could not be stored */
+};
+
+static struct session *sess_at(const struct tracker *tr, uint32_t idx)
+{
+    return pool_at(&tr->sessions, idx);
+}
+
+struct segment *tracker_segment(const struct tracker *tr, uint32_t idx)
+{
+    return pool_at(&tr->segments, idx);
+}
+
+static uint32_t sess_index(const struct tracker *tr, const struct session *s)
+{
+    /* Sessions record nothing about their slot; find it from the chunk. */
+    uint32_t c;
+
+    for (c = 0; c < tr->sessions.nchunks; c++) {
+        const unsigned char *base = tr->sessions.chunks[c];
+        if (base != NULL && (const unsigned char *)s >= base &&
+            (const unsigned char *)s <
+                base + (size_t)CHUNK_ELEMS * tr->sessions.elem_size)
+            return (c << CHUNK_SHIFT) |
+                   (uint32_t)(((const unsigned char *)s - base) /
+                              tr->sessions.elem_size);
+    }
+    return SEG_NONE;
+}
+
+size_t tracker_session_size(void)
+{
+    return sizeof(struct session);
+}
+
+size_t tracker_segment_size(void)
+{
+    return sizeof(struct segment);
+}
+
+const char *tcp_state_name(enum tcp_state st)
+{
+    static const char *const names[] = {
+        "", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
+        "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSING", "CLOSED"
+    };
+    return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+}
+
+/* ---- hashing --------------------------------------------------------------
+ * A keyed 64-bit mix of each endpoint, summed so that the hash does not
+ * depend on direction.  The random per-run key keeps crafted traffic from
+ * piling every session into one chain.
+ */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    return x;
+}
+
+static uint64_t hash_endpoint(const struct tracker *tr, const uint8_t *addr,
+                              uint16_t port)
+{
+    uint64_t a, b;
+
+    memcpy(&a, addr, 8);
+    memcpy(&b, addr + 8, 8);
+    return mix64(a ^ tr->seed[0]) + mix64(b ^ tr->seed[1] ^ port);
+}
+
+static uint32_t hash_flow(const struct tracker *tr, const struct packet *p)
+{
+    uint64_t h = hash_endpoint(tr, p->src, p->sport) +
+                 hash_endpoint(tr, p->dst, p->dport);
+    return (uint32_t)mix64(h);
+}
+
+static void random_seed(uint64_t seed[2])
+{
+    int fd = open("/dev/urandom", O_RDONLY);
+
+    seed[0] = 0x9e3779b97f4a7c15ULL;
+    seed[1] = (uint64_t)getpid() * 0xbf58476d1ce4e5b9ULL;
+    if (fd >= 0) {
+        if (read(fd, seed, 2 * sizeof(seed[0])) < 0)
+            seed[1] ^= 1;
+        close(fd);
+    }
+}
+
+static int endpoint_is(const struct endpoint *e, const uint8_t *addr,
+                       uint16_t port)
+{
+    return e->port == port && memcmp(e->addr, addr, 16) == 0;
+}
+
+/*
+ * Find the session of a packet.  *from_server says which way it goes.
+ */
+static uint32_t table_find(const struct tracker *tr, const struct packet *p,
+                           uint32_t h, int *from_server)
+{
+    uint32_t idx = tr->buckets[h & (tr->nbuckets - 1)];
+
+    while (idx != SEG_NONE) {
+        const struct session *s = sess_at(tr, idx);
+        if (s->hash == h && s->family == p->family) {
+            if (endpoint_is(&s->client, p->src, p->sport) &&
+                endpoint_is(&s->server, p->dst, p->dport)) {
+                *from_server = 0;
+                return idx;
+            }
+            if (endpoint_is(&s->server, p->src, p->sport) &&
+                endpoint_is(&s->client, p->dst, p->dport)) {
+                *from_server = 1;
+                return idx;
+            }
+        }
+        idx = s->hash_next;
+    }
+    return SEG_NONE;
+}
+
+static void table_insert(struct tracker *tr, uint32_t idx)
+{
+    struct session *s = sess_at(tr, idx);
+    uint32_t *b = &tr->buckets[s->hash & (tr->nbuckets - 1)];
+
+    s->hash_next = *b;
+    *b = idx;
+    tr->in_table++;
+}
+
+static void table_remove(struct tracker *tr, uint32_t idx)
+{
+    struct session *s = sess_at(tr, idx);
+    uint32_t *link = &tr->buckets[s->hash & (tr->nbuckets - 1)];
+
+    while (*link != SEG_NONE) {
+        if (*link == idx) {
+            *link = s->hash_next;
+            tr->in_table--;
+            return;
+        }
+        link = &sess_at(tr, *link)->hash_next;
+    }
+}
+
+/* Unlimited session pools only: double the buckets when chains grow. */
+static void table_grow(struct tracker *tr)
+{
+    uint32_t n = tr->nbuckets * 2, i, idx, next;
+    uint32_t *b = malloc((size_t)n * sizeof(*b));
+
+    if (b == NULL)
+        return;
+    memset(b, 0xFF, (size_t)n * sizeof(*b));
+    for (i = 0; i < tr->nbuckets; i++) {
+        for (idx = tr->buckets[i]; idx != SEG_NONE; idx = next) {
+            struct session *s = sess_at(tr, idx);
+            next = s->hash_next;
+            s->hash_next = b[s->hash & (n - 1)];
+            b[s->hash & (n - 1)] = idx;
+        }
+    }
+    free(tr->buckets);
+    tr->buckets = b;
+    tr->nbuckets = n;
+}
+
+/* ---- idle lists ---------------------------------------------------------- */
+
+static void list_unlink(struct tracker *tr, uint32_t idx)
+{
+    struct session *s = sess_at(tr, idx);
+    int l = s->idle_list;
+
+    if (l == LIST_NONE)
+        return;
+    if (s->idle_prev != SEG_NONE)
+        sess_at(tr, s->idle_prev)->idle_next = s->idle_next;
+    else
+        tr->list_head[l] = s->idle_next;
+    if (s->idle_next != SEG_NONE)
+        sess_at(tr, s->idle_next)->idle_prev = s->idle_prev;
+    else
+        tr->list_tail[l] = s->idle_prev;
+    s->idle_list = LIST_NONE;
+}
+
+static void list_append(struct tracker *tr, uint32_t idx, int l)
+{
+    struct session *s = sess_at(tr, idx);
+
+    s->idle_list = (uint8_t)l;
+    s->idle_next = SEG_NONE;
+    s->idle_prev = tr->list_tail[l];
+    if (tr->list_tail[l] != SEG_NONE)
+        sess_at(tr, tr->list_tail[l])->idle_next = idx;
+    else
+        tr->list_head[l] = idx;
+    tr->list_tail[l] = idx;
+}
+
+static int state_is_transient(int st)
+{
+    return st == ST_SYN_SENT || st == ST_SYN_RECV || st == ST_FIN_WAIT1 ||
+           st == ST_FIN_WAIT2 || st == ST_CLOSE_WAIT || st == ST_LAST_ACK;
+}
+
+/* Put the session at the tail of the list its state belongs to. */
+static void list_touch(struct tracker *tr, uint32_t idx)
+{
+    struct session *s = sess_at(tr, idx);
+    int l;
+
+    if (s->flags & SESS_CLOSED)
+        l = LIST_CLOSED;
+    else if (state_is_transient(s->client_state) ||
+             state_is_transient(s->server_state))
+        l = LIST_SHORT;
+    else
+        l = LIST_LONG;
+    list_unlink(tr, idx);
+    list_append(tr, idx, l);
+}
+
+/* ---- creation and removal ------------------------------------------------ */
+
+struct tracker *tracker_new(const struct config *cfg, struct stats *st,
+                            const struct tracker_hooks *hooks)
+{
+    struct tracker *tr = calloc(1, sizeof(*tr));
+    uint32_t want;
+    int l;
+
+    if (tr == NULL)
+        return NULL;
+    tr->cfg = cfg;
+    tr->stats = st;
+    tr->hooks = *hooks;
+    tr->lc.cfg = cfg;
+    tr->lc.stats = st;
+    tr->lc.tr = tr;
+    tr->next_id = 1;
+    random_seed(tr->seed);
+    for (l = 0; l < LIST_COUNT; l++)
+        tr->list_head[l] = tr->list_tail[l] = SEG_NONE;
+    if (pool_init(&tr->sessions, sizeof(struct session),
+                  cfg->session_limit) < 0 ||
+        pool_init(&tr->segments, sizeof(struct segment),
+                  cfg->segment_limit) < 0)
+        goto fail;
+    /* Buckets: a power of two at least twice the session limit. */
+    want = cfg->session_limit ? cfg->session_limit : 32768;
+    for (tr->nbuckets = 64; tr->nbuckets < 2 * want && tr->nbuckets < (1u << 30);
+         tr->nbuckets <<= 1)
+        ;
+    tr->buckets = malloc((size_t)tr->nbuckets * sizeof(*tr->buckets));
+    if (tr->buckets == NULL)
+        goto fail;
+    memset(tr->buckets, 0xFF, (size_t)tr->nbuckets * sizeof(*tr->buckets));
+    return tr;
+fail:
+    tracker_free(tr);
+    return NULL;
+}
+
+void tracker_free(struct tracker *tr)
+{
+    if (tr == NULL)
+        return;
+    if (tr->sessions.chunks)
+        pool_destroy(&tr->sessions);
+    if (tr->segments.chunks)
+        pool_destroy(&tr->segments);
+    free(tr->buckets);
+    free(tr);
+}
+
+static void free_segments(struct tracker *tr, struct session *s)
+{
+    uint32_t idx = s->seg_head, next;
+
+    while (idx != SEG_NONE) {
+        next = tracker_segment(tr, idx)->next;
+        pool_free(&tr->segments, idx);
+        idx = next;
+    }
+    s->seg_head = s->seg_tail = SEG_NONE;
+    s->seg_count = 0;
+    tr->stats->active_segments = tr->segments.used;
+}
+
+/* Forget a session completely (its slot returns to the pool). */
+static void session_release(struct tracker *tr, uint32_t idx)
+{
+    struct session *s = sess_at(tr, idx);
+
+    free_segments(tr, s);
+    list_unlink(tr, idx);
+    table_remove(tr, idx);
+    if (!(s->flags & SESS_CLOSED))
+        tr->stats->active_sessions--;
+    pool_free(&tr->sessions, idx);
+}
+
+/*
+ * End a session: judge it, hand it to the printer, then keep it as a
+ * closed entry (no segments) that absorbs late packets of the same
+ * connection for a while.
+ */
+static void session_end(struct tracker *tr, uint32_t idx,
+                        enum session_end_kind kind, int64_t now_us,
+                        int keep_closed)
+{
+    struct session *s = sess_at(tr, idx);
+
+    lookup_at_end(&tr->lc, s, kind);
+    if (tr->hooks.session_end)
+        tr->hooks.session_end(tr->hooks.ctx, tr, s, kind, now_us);
+    if (!keep_closed) {
+        session_release(tr, idx);
+        return;
+    }
+    free_segments(tr, s);
+    s->flags |= SESS_CLOSED;
+    tr->stats->active_sessions--;
+    list_touch(tr, idx);
+}
+
+/* Reclaim the oldest closed entry, to make room for a live session. */
+static int reclaim_closed(struct tracker *tr)
+{
+    uint32_t idx = tr->list_head[LIST_CLOSED];
+
+    if (idx == SEG_NONE)
+        return 0;
+    session_release(tr, idx);
+    return 1;
+}
+
+static uint32_t session_create(struct tracker *tr, const struct packet *p,
+                               uint32_t h, int client_is_src)
+{
+    struct session *s;
+    uint32_t idx;
+
+    if (tr->cfg->session_limit &&
+        tr->stats->active_sessions >= tr->cfg->session_limit) {
+        tr->stats->drop_session++;
+        return SEG_NONE;
+    }
+    idx = pool_alloc(&tr->sessions);
+    if (idx == SEG_NONE && reclaim_closed(tr))
+        idx = pool_alloc(&tr->sessions);
+    if (idx == SEG_NONE) {
+        tr->stats->drop_session++;
+        return SEG_NONE;
+    }
+    s = sess_at(tr, idx);
+    memset(s, 0, sizeof(*s));
+    if (client_is_src) {
+        memcpy(s->client.addr, p->src, 16);
+        s->client.port = p->sport;
+        memcpy(s->server.addr, p->dst, 16);
+        s->server.port = p->dport;
+    } else {
+        memcpy(s->client.addr, p->dst, 16);
+        s->client.port = p->dport;
+        memcpy(s->server.addr, p->src, 16);
+        s->server.port = p->sport;
+    }
+    s->family = p->family;
+    s->hash = h;
+    s->id = tr->next_id++;
+    s->seg_head = s->seg_tail = SEG_NONE;
+    s->idle_list = LIST_NONE;
+    s->first_us = s->last_us = p->ts_us;
+    table_insert(tr, idx);
+    if (!tr->cfg->session_limit && tr->in_table > tr->nbuckets)
+        table_grow(tr);
+    tr->stats->sessions_total++;
+    tr->stats->active_sessions++;
+    if (tr->stats->active_sessions > tr->stats->active_sessions_max)
+        tr->stats->active_sessions_max = tr->stats->active_sessions;
+    return idx;
+}
+
+/* ---- segments ------------------------------------------------------------ */
+
+static void segment_fill(struct segment *seg, const struct packet *p,
+                         uint64_t num, int from_server)
+{
+    seg->num = num;
+    seg->ts_us = p->ts_us;
+    seg->next = SEG_NONE;
+    seg->prev = SEG_NONE;
+    seg->seq = p->seq;
+    seg->ack = p->ack;
+    seg->wire_len = p->wire_len;
+    seg->seq_len = p->payload_len + ((p->flags & TH_SYN) ? 1 : 0) +
+                   ((p->flags & TH_FIN) ? 1 : 0);
+    seg->window = p->window;
+    seg->flags = p->flags;
+    seg->optlen = p->optlen;
+    memcpy(seg->opts, p->opts, p->optlen);
+    seg->client_state = seg->server_state = ST_NONE;
+    seg->color = COLOR_NONE;
+    seg->bits = (uint8_t)((from_server ? SEG_FROM_SERVER : 0) |
+                          (p->more_fragments ? SEG_FRAGMENT : 0));
+}
+
+/*
+ * Keep a long session's memory bounded (spec 5.6): when it holds more
+ * than PRUNE_ABOVE segments, drop unmarked (or already printed) ones from
+ * the oldest on, never the first, until fewer than PRUNE_DOWN_TO remain.
+ * Amortised O(1): it runs once per ~1000 stored segments.
+ */
+static void prune_segments(struct tracker *tr, struct session *s)
+{
+    uint32_t prev, idx, next;
+
+    if (s->seg_count <= PRUNE_ABOVE || s->seg_head == SEG_NONE)
+        return;
+    prev = s->seg_head;
+    idx = tracker_segment(tr, prev)->next;
+    while (idx != SEG_NONE && s->seg_count >= PRUNE_DOWN_TO) {
+        struct segment *seg = tracker_segment(tr, idx);
+        next = seg->next;
+        if (idx != s->seg_tail &&
+            (!(seg->bits & SEG_MARKED) || (seg->bits & SEG_PRINTED))) {
+            tracker_segment(tr, prev)->next = next;
+            tracker_segment(tr, next)->prev = prev;
+            pool_free(&tr->segments, idx);
+            s->seg_count--;
+        } else {
+            prev = idx;
+        }
+        idx = next;
+    }
+    tr->stats->active_segments = tr->segments.used;
+}
+
+/* Mark the -v N segments stored before `seg` (spec 7.8). */
+static void mark_context_before(struct tracker *tr, const struct segment *seg)
+{
+    unsigned n = tr->cfg->view_context;
+    uint32_t idx = seg->prev;
+
+    for (; n > 0 && idx != SEG_NONE; n--) {
+        struct segment *o = tracker_segment(tr, idx);
+        o->bits |= SEG_MARKED;
+        idx = o->prev;
+    }
+}
+
+/* ---- the state machine (spec section 6) ---------------------------------- */
+
+void lookup_mark(struct segment *seg, enum color c)
+{
+    seg->bits |= SEG_MARKED;
+    if (seg->color == COLOR_NONE)
+        seg->color = (uint8_t)c;
+}
+
+static int rst_after_fin(int snd, int rcv)
+{
+    return (snd == ST_CLOSE_WAIT && (rcv == ST_FIN_WAIT1 ||
+                                     rcv == ST_FIN_WAIT2)) ||
+           ((snd == ST_FIN_WAIT1 || snd == ST_FIN_WAIT2) &&
+            rcv == ST_CLOSE_WAIT);
+}
+
+/*
+ * Apply one segment to the two-sided state machine.  Only FIN, SYN, RST
+ * and ACK decide; every rule reads the states as they were before.
+ */
+static void state_apply(struct tracker *tr, struct session *s,
+                        struct segment *seg, int from_server)
+{
+    uint8_t *snd = from_server ? &s->server_state : &s->client_state;
+    uint8_t *rcv = from_server ? &s->client_state : &s->server_state;
+    int sb = *snd, rb = *rcv;
+    int fl = seg->flags & (TH_FIN | TH_SYN | TH_RST | TH_ACK);
+
+    switch (fl) {
+    case TH_SYN:
+        break;
+    case TH_SYN | TH_ACK:                           /* table A */
+        if (rb == ST_SYN_SENT) {
+            *rcv = ST_ESTABLISHED;
+            lookup_mark(seg, COLOR_YELLOW);
+        } else {
+            lookup_mark(seg, COLOR_RED);
+        }
+        break;
+    case TH_ACK:                                    /* table B */
+        if (sb == ST_ESTABLISHED && rb == ST_FIN_WAIT1) {
+            *snd = ST_CLOSE_WAIT;
+            lookup_mark(seg, COLOR_NONE);
+        }
+        if (sb == ST_FIN_WAIT2 && rb == ST_LAST_ACK) {
+            *snd = ST_TIME_WAIT;
+            lookup_mark(seg, COLOR_NONE);
+        }
+        if (rb == ST_SYN_RECV) {
+            *rcv = ST_ESTABLISHED;
+            lookup_mark(seg, COLOR_YELLOW);
+        } else if (rb == ST_FIN_WAIT1) {
+            *rcv = ST_FIN_WAIT2;
+            lookup_mark(seg, COLOR_NONE);
+        } else if (rb == ST_LAST_ACK) {
+            *rcv = ST_CLOSED;
+            lookup_mark(seg, COLOR_NONE);
+        }
+        if (*snd == ST_TIME_WAIT && *rcv == ST_CLOSED)
+            lookup_mark(seg, COLOR_BLUE);
+        break;
+    case TH_FIN:                                    /* table C */
+        if (sb == ST_ESTABLISHED) {
+            *snd = ST_FIN_WAIT1;
+            lookup_mark(seg, COLOR_NONE);
+        } else if (sb == ST_CLOSE_WAIT) {
+            *snd = ST_LAST_ACK;
+            lookup_mark(seg, COLOR_RED);
+        } else {
+            lookup_mark(seg, COLOR_RED);
+        }
+        if (rb == ST_FIN_WAIT2) {
+            *rcv = ST_TIME_WAIT;
+            lookup_mark(seg, COLOR_RED);
+        } else if (rb != ST_ESTABLISHED) {
+            lookup_mark(seg, COLOR_RED);
+        }
+        break;
+    case TH_FIN | TH_ACK:                           /* table D */
+        if (sb == ST_SYN_RECV) {
+            *snd = ST_FIN_WAIT1;
+            lookup_mark(seg, COLOR_NONE);
+        } else if (sb == ST_ESTABLISHED) {
+            if (rb == ST_ESTABLISHED) {
+                *snd = ST_FIN_WAIT1;
+                lookup_mark(seg, COLOR_NONE);
+            } else if (rb == ST_FIN_WAIT1) {
+                *snd = ST_LAST_ACK;
+                lookup_mark(seg, COLOR_NONE);
+            }
+        } else if (sb == ST_CLOSE_WAIT) {
+            *snd = ST_LAST_ACK;
+            lookup_mark(seg, COLOR_NONE);
+        } else {
+            lookup_mark(seg, COLOR_RED);
+        }
+        if (rb == ST_FIN_WAIT1) {
+            *rcv = ST_FIN_WAIT2;
+            lookup_mark(seg, COLOR_NONE);
+        } else if (rb != ST_ESTABLISHED && rb != ST_FIN_WAIT2) {
+            lookup_mark(seg, COLOR_RED);
+        }
+        break;
+    case TH_RST:
+    case TH_RST | TH_ACK:                           /* spec 7.5 */
+        lookup_rst(&tr->lc, s, rst_after_fin(sb, rb) ? RST_CLASS_AFTER_FIN
+                                                    : RST_CLASS_ABORT);
+        *snd = *rcv = ST_CLOSED;
+        lookup_mark(seg, COLOR_RED);
+        break;
+    default:                                        /* odd combinations */
+        lookup_mark(seg, COLOR_RED);
+        break;
+    }
+    seg->client_state = s->client_state;
+    seg->server_state = s->server_state;
+}
+
+static int session_is_closed(const struct session *s)
+{
+    int c = s->client_state, v = s->server_state;
+
+    return (c == ST_CLOSED && v == ST_CLOSED) ||
+           (c == ST_TIME_WAIT && v == ST_CLOSED) ||
+           (c == ST_CLOSED && v == ST_TIME_WAIT);
+}
+
+/* ---- per packet (spec 5.5 as amended) ------------------------------------ */
+
+static int is_opening_syn(uint8_t flags)
+{
+    return (flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN;
+}
+
+/* Store the packet as a segment of the session, or use the scratch slot
+ * when the segment pool is full.  Returns the segment. */
+static struct segment *segment_append(struct tracker *tr, struct session *s,
+                                      const struct packet *p, int from_server,
+                                      int *stored)
+{
+    uint32_t idx = pool_alloc(&tr->segments);
+    struct segment *seg;
+
+    if (idx == SEG_NONE) {
+        tr->stats->drop_segment++;
+        s->missing++;
+        s->reasons |= REASON_TRUNCATED;
+        seg = &tr->scratch;
+        segment_fill(seg, p, s->packets++, from_server);
+        seg->prev = s->seg_tail;
+        *stored = 0;
+        return seg;
+    }
+    seg = tracker_segment(tr, idx);
+    segment_fill(seg, p, s->packets++, from_server);
+    seg->prev = s->seg_tail;
+    if (s->seg_tail != SEG_NONE)
+        tracker_segment(tr, s->seg_tail)->next = idx;
+    else
+        s->seg_head = idx;
+    s->seg_tail = idx;
+    s->seg_count++;
+    tr->stats->active_segments = tr->segments.used;
+    if (tr->stats->active_segments > tr->stats->active_segments_max)
+        tr->stats->active_segments_max = tr->stats->active_segments;
+    *stored = 1;
+    return seg;
+}
+
+/* Start a session for a packet; the opening SYN, or the first packet of a
+ * connection seen mid-stream. */
+static uint32_t open_session(struct tracker *tr, const struct packet *p,
+                             uint32_t h, int dup_break)
+{
+    struct session *s;
+    struct segment *seg;
+    uint32_t idx;
+    int stored, synack = (p->flags & (TH_SYN | TH_ACK | TH_RST)) ==
+                         (TH_SYN | TH_ACK);
+
+    /* A SYN/ACK first: its receiver is the client whose SYN we missed. */
+    idx = session_create(tr, p, h, !synack);
+    if (idx == SEG_NONE)
+        return SEG_NONE;
+    s = sess_at(tr, idx);
+    if (is_opening_syn(p->flags)) {
+        s->client_state = ST_SYN_SENT;
+        s->server_state = ST_SYN_RECV;
+        s->syn_seq = p->seq;
+        s->syn_ack = p->ack;
+        s->dir[0].next_seq = p->seq + 1 + p->payload_len;
+        s->dir[0].seen = 1;
+        seg = segment_append(tr, s, p, 0, &stored);
+        seg->client_state = ST_SYN_SENT;
+        seg->server_state = ST_SYN_RECV;
+        lookup_mark(seg, dup_break && !tr->cfg->quiet ? COLOR_RED
+                                                      : COLOR_YELLOW);
+        if (dup_break && !tr->cfg->quiet) {
+            s->flags |= SESS_SHOWN;
+            s->reasons |= REASON_ERROR_BREAK;
+        }
+        /* The opening SYN is not counted in the byte total (spec 5.6). */
+    } else {
+        s->flags |= SESS_MIDSTREAM;
+        if (synack) {
+            s->client_state = ST_SYN_SENT;
+            s->server_state = ST_SYN_RECV;
+        } else {
+            s->client_state = ST_ESTABLISHED;
+            s->server_state = ST_ESTABLISHED;
+        }
+        s->bytes += p->wire_len;
+        seg = segment_append(tr, s, p, synack, &stored);
+        lookup_retransmit(&tr->lc, s, seg, synack);
+        lookup_window(s, seg, synack);
+        lookup_delay_fragment(&tr->lc, s, seg, NULL, p->ts_us,
+                              p->more_fragments);
+        state_apply(tr, s, seg, synack);
+        lookup_mark(seg, COLOR_NONE);   /* the first packet is always shown */
+    }
+    s->context_left = tr->cfg->view_context;
+    list_touch(tr, idx);
+    if (tr->hooks.segment_stored)
+        tr->hooks.segment_stored(tr->hooks.ctx, tr, s, seg);
+    (void)stored;
+    return idx;
+}
+
+void tracker_packet(struct tracker *tr, const struct packet *p)
+{
+    struct session *s;
+    struct segment *seg, *prev;
+    uint32_t h = hash_flow(tr, p), idx;
+    int64_t prev_us;
+    int from_server = 0, stored, was_marked;
+
+    idx = table_find(tr, p, h, &from_server);
+    if (idx != SEG_NONE && (sess_at(tr, idx)->flags & SESS_CLOSED)) {
+        /* A late packet of a closed connection, or a new one on the same
+         * ports: only a new SYN starts over. */
+        if (!is_opening_syn(p->flags)) {
+            list_touch(tr, idx);
+            return;
+        }
+        session_release(tr, idx);
+        idx = SEG_NONE;
+    }
+    if (idx == SEG_NONE) {
+        open_session(tr, p, h, 0);
+        return;
+    }
+    s = sess_at(tr, idx);
+    if (is_opening_syn(p->flags) &&
+        (p->seq != s->syn_seq || p->ack != s->syn_ack ||
+         (s->flags & SESS_MIDSTREAM))) {
+        /* A new connection on the same endpoints (spec 5.3). */
+        tr->stats->error_break++;
+        session_end(tr, idx, END_ERROR_BREAK, p->ts_us, 0);
+        open_session(tr, p, h, 1);
+        return;
+    }
+
+    prev = s->seg_tail != SEG_NONE ? tracker_segment(tr, s->seg_tail) : NULL;
+    prev_us = s->last_us;
+    s->bytes += p->wire_len;
+    seg = segment_append(tr, s, p, from_server, &stored);
+    if (prev == seg)
+        prev = NULL;
+    lookup_retransmit(&tr->lc, s, seg, from_server);
+    lookup_window(s, seg, from_server);
+    lookup_delay_fragment(&tr->lc, s, seg, prev, prev_us, p->more_fragments);
+    s->last_us = p->ts_us;
+    state_apply(tr, s, seg, from_server);
+
+    /* Context (-v): neighbours of every marked segment. */
+    was_marked = (seg->bits & SEG_MARKED) != 0;
+    if (was_marked) {
+        mark_context_before(tr, seg);
+        s->context_left = tr->cfg->view_context;
+    } else if (s->context_left > 0) {
+        s->context_left--;
+        seg->bits |= SEG_MARKED;
+    }
+    if (tr->hooks.segment_stored)
+        tr->hooks.segment_stored(tr->hooks.ctx, tr, s, seg);
+    if (session_is_closed(s)) {
+        session_end(tr, idx, END_CLOSED, p->ts_us, 1);
+        return;
+    }
+    if (stored)
+        prune_segments(tr, s);
+    list_touch(tr, idx);
+}
+
+/* ---- expiry and the end ---------------------------------------------------- */
+
+static int64_t whole_seconds(int64_t us)
+{
+    return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+}
+
+void tracker_expire(struct tracker *tr, int64_t now_us)
+{
+    static const int64_t limit[LIST_COUNT] = {
+        0, TIMEOUT_SHORT_S, TIMEOUT_LONG_S, TIMEOUT_CLOSED_S
+    };
+    int64_t now_s = whole_seconds(now_us);
+    int l;
+
+    for (l = LIST_SHORT; l < LIST_COUNT; l++) {
+        uint32_t idx;
+        while ((idx = tr->list_head[l]) != SEG_NONE) {
+            struct session *s = sess_at(tr, idx);
+            if (now_s - whole_seconds(s->last_us) <= limit[l])
+                break;
+            if (l == LIST_CLOSED) {
+                session_release(tr, idx);
+            } else {
+                tr->stats->timeout++;
+                s->reasons |= REASON_TIMEOUT;
+                session_end(tr, idx, END_TIMEOUT, now_us, 0);
+            }
+        }
+    }
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct session *x = *(struct session *const *)a;
+    const struct session *y = *(struct session *const *)b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void tracker_finish(struct tracker *tr, int64_t now_us)
+{
+    struct session **open;
+    uint32_t n = 0, i;
+    int l;
+
+    open = malloc(((size_t)tr->in_table + 1) * sizeof(*open));
+    if (open == NULL)
+        return;
+    for (l = LIST_SHORT; l < LIST_CLOSED; l++) {
+        uint32_t idx;
+        for (idx = tr->list_head[l]; idx != SEG_NONE;
+             idx = sess_at(tr, idx)->idle_next)
+            open[n++] = sess_at(tr, idx);
+    }
+    /* Print in the order the sessions began, so output is stable. */
+    qsort(open, n, sizeof(*open), by_id);
+    for (i = 0; i < n; i++)
+        session_end(tr, sess_index(tr, open[i]), END_EXIT, now_us, 0);
+    free(open);
+}
