@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -175,6 +176,14 @@ int main(int argc, char **argv)
     capture_describe(m.capture, banner, sizeof(banner));
     fprintf(stderr, "%s\n", banner);
     cpu_meter_start(&m.cpu);
+    if (capture_is_live(m.capture)) {
+        /* Live capture time runs from start-up (spec 10.3). */
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        m.stats.have_time = 1;
+        m.stats.first_us = m.stats.now_us =
+            (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+    }
 
     if (capture_loop(m.capture, on_frame, on_tick, &m, &stop_requested,
                      errbuf) < 0)
