@@ -83,6 +83,14 @@ void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
     }
     if (seg->seq_len == 0)
         return;                         /* pure ACK: never a retransmission */
+    /*
+     * Zero-window probe: at most one byte while the peer advertises a zero
+     * window (RFC 9293 3.8.6.1).  The receiver drops the byte, so it does
+     * not count as seen and its later real transmission is new data.
+     */
+    if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
+        peer->zero_window)
+        return;
     if (!seq_lt(seg->seq, d->next_seq)) {
         d->next_seq = end;              /* new data (or a gap before it) */
         return;
@@ -90,9 +98,6 @@ void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
     /* Keep-alive: 0 or 1 byte at next_seq - 1 (RFC 9293 3.8.4). */
     if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
         seg->seq == d->next_seq - 1)
-        return;
-    /* Zero-window probe: at most one byte while the peer's window is 0. */
-    if (!is_syn && seg->seq_len <= 1 && peer->zero_window)
         return;
     if (seq_lt(d->next_seq, end))
         d->next_seq = end;

@@ -7,6 +7,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$SRC}
 CASES=$(mktemp -d)
 trap 'rm -rf "$CASES"' EXIT
+make -s -C "$BUILD" src/miruo tests/gen/mkpcap
 "$BUILD/tests/gen/mkpcap" "$CASES"
 cp "$SRC"/tests/captures/* "$CASES"/
 while read -r name capture rc args; do
