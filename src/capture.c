@@ -14,19 +14,32 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "snoopfile.h"
 #include "options.h"
 #include "stats.h"
 
 #define LIVE_SNAPLEN        1522    /* spec 3.1 */
 #define LIVE_TIMEOUT_MS     100     /* packets reach us within this */
 #define FILE_BATCH          256     /* frames between checks of *stop */
+#define SNOOP_SNAPLEN       262144  /* snoop files have no snap length */
 
 struct capture {
-    pcap_t *pcap;
+    pcap_t *pcap;               /* live, pcap/pcapng file, or a dead handle
+                                 * that compiles the filter for snoop files */
+    struct snoop_reader *snoop; /* a snoop file is being read */
+    FILE *fp;                   /* the capture file */
     int live;
+    int dlt;
     enum link_kind link;
     char device[200];
     const char *file;
+    struct bpf_program prog;    /* files: filtered here, to number records */
+    int have_prog;
+    uint32_t cut;               /* files: --snaplen cut, 0 = none */
+    uint64_t record;            /* records read so far (file order) */
+    uint64_t delivered;         /* frames handed on */
+    uint64_t first, last, count;/* -p FIRST,LAST and -c */
+    int done;                   /* -c or -p reached */
     /* callback state for the libpcap trampoline */
     capture_frame_fn on_frame;
     void *ctx;
@@ -88,9 +101,11 @@ static pcap_t *open_live(struct capture *c, const struct config *cfg,
         set_err(errbuf, "%s: %s", c->device, pcap_err);
         return NULL;
     }
-    pcap_set_snaplen(p, LIVE_SNAPLEN);
-    pcap_set_promisc(p, 1);
+    pcap_set_snaplen(p, cfg->snaplen ? (int)cfg->snaplen : LIVE_SNAPLEN);
+    pcap_set_promisc(p, cfg->promisc);
     pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+    if (cfg->buffer_mib > 0)
+        pcap_set_buffer_size(p, (int)(cfg->buffer_mib * 1024 * 1024));
     rc = pcap_activate(p);
     if (rc < 0) {
         const char *why = pcap_geterr(p);
@@ -113,20 +128,114 @@ static pcap_t *open_live(struct capture *c, const struct config *cfg,
     return p;
 }
 
-static pcap_t *open_file(const struct config *cfg, char *errbuf)
-{
-    char pcap_err[PCAP_ERRBUF_SIZE];
-    pcap_t *p;
+/* ---- files: pcap, pcapng or snoop, chosen by the magic ------------------- */
 
-#ifdef HAVE_PCAP_OPEN_OFFLINE_WITH_TSTAMP_PRECISION
-    p = pcap_open_offline_with_tstamp_precision(cfg->file,
-            PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
-#else
-    p = pcap_open_offline(cfg->file, pcap_err);
-#endif
+struct prefixed {
+    FILE *in;
+    unsigned char pre[16];
+    size_t len, pos;
+};
+
+static ssize_t prefixed_read(void *cookie, char *buf, size_t size)
+{
+    struct prefixed *p = cookie;
+    size_t n = 0;
+
+    while (n < size && p->pos < p->len)
+        buf[n++] = (char)p->pre[p->pos++];
+    if (n < size)
+        n += fread(buf + n, 1, size - n, p->in);
+    return (ssize_t)n;
+}
+
+static int prefixed_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+/*
+ * Give back the bytes already read for format detection: rewind a
+ * regular file, or put them in front of a pipe with a cookie stream.
+ */
+static FILE *unread_prefix(FILE *f, const unsigned char *pre, size_t len)
+{
+    cookie_io_functions_t io = { prefixed_read, NULL, NULL, prefixed_close };
+    struct prefixed *p;
+    FILE *g;
+
+    if (fseek(f, 0, SEEK_SET) == 0)
+        return f;
+    p = calloc(1, sizeof(*p));
     if (p == NULL)
+        return NULL;
+    p->in = f;
+    memcpy(p->pre, pre, len);
+    p->len = len;
+    g = fopencookie(p, "r", io);
+    if (g == NULL)
+        free(p);
+    return g;
+}
+
+static int open_file(struct capture *c, const struct config *cfg,
+                     char *errbuf)
+{
+    char pcap_err[PCAP_ERRBUF_SIZE], serr[SNOOP_ERRBUF_SIZE];
+    unsigned char magic[8];
+    size_t got;
+    FILE *f, *g;
+
+    if (strcmp(cfg->file, "-") == 0) {
+        f = stdin;
+    } else {
+        f = fopen(cfg->file, "rb");
+        if (f == NULL) {
+            set_err(errbuf, "%s: %s", cfg->file, strerror(errno));
+            return -1;
+        }
+    }
+    c->fp = f;
+    got = fread(magic, 1, sizeof(magic), f);
+    if (snoop_magic_matches(magic, got)) {
+        c->snoop = snoop_open(f, magic, got, serr);
+        if (c->snoop == NULL) {
+            set_err(errbuf, "%s: %s", cfg->file, serr);
+            return -1;
+        }
+        c->dlt = snoop_dlt(c->snoop);
+        if (c->dlt < 0) {
+            set_err(errbuf, "%s: unsupported snoop datalink %u; miruo reads "
+                    "Ethernet snoop files", cfg->file,
+                    snoop_datalink(c->snoop));
+            return -1;
+        }
+        c->pcap = pcap_open_dead(c->dlt, SNOOP_SNAPLEN);
+        if (c->pcap == NULL) {
+            set_err(errbuf, "%s: out of memory", cfg->file);
+            return -1;
+        }
+        return 0;
+    }
+    g = unread_prefix(f, magic, got);
+    if (g == NULL) {
+        set_err(errbuf, "%s: %s", cfg->file, strerror(errno));
+        return -1;
+    }
+    c->fp = g;                      /* libpcap closes it from now on */
+#ifdef HAVE_PCAP_OPEN_OFFLINE_WITH_TSTAMP_PRECISION
+    c->pcap = pcap_fopen_offline_with_tstamp_precision(g,
+                  PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
+#else
+    c->pcap = pcap_fopen_offline(g, pcap_err);
+#endif
+    if (c->pcap == NULL) {
         set_err(errbuf, "%s: %s", cfg->file, pcap_err);
-    return p;
+        return -1;
+    }
+    c->fp = NULL;
+    c->dlt = pcap_datalink(c->pcap);
+    return 0;
 }
 
 static const char *dlt_name(int dlt)
@@ -141,11 +250,32 @@ static const char *dlt_desc(int dlt)
     return d ? d : "unknown";
 }
 
+/* Compile the filter; live captures install it in the kernel, files keep
+ * it to run on each record (so records keep their numbers for -p). */
+static int setup_filter(struct capture *c, const struct config *cfg,
+                        char *errbuf)
+{
+    const char *expr = cfg->filter ? cfg->filter : "";
+
+    if (cfg->filter == NULL && !cfg->dump_filter)
+        return 0;
+    if (pcap_compile(c->pcap, &c->prog, expr, 1,
+                     PCAP_NETMASK_UNKNOWN) < 0) {
+        set_err(errbuf, "bad filter expression '%s': %s", expr,
+                pcap_geterr(c->pcap));
+        return -1;
+    }
+    c->have_prog = 1;
+    if (c->live && pcap_setfilter(c->pcap, &c->prog) < 0) {
+        set_err(errbuf, "cannot install filter: %s", pcap_geterr(c->pcap));
+        return -1;
+    }
+    return 0;
+}
+
 struct capture *capture_open(const struct config *cfg, char *errbuf)
 {
     struct capture *c = calloc(1, sizeof(*c));
-    struct bpf_program prog;
-    int dlt;
 
     if (c == NULL) {
         set_err(errbuf, "out of memory");
@@ -153,50 +283,70 @@ struct capture *capture_open(const struct config *cfg, char *errbuf)
     }
     c->live = cfg->file == NULL;
     c->file = cfg->file;
+    c->first = cfg->first_packet;
+    c->last = cfg->last_packet;
+    c->count = cfg->count;
     if (cfg->device != NULL)
         snprintf(c->device, sizeof(c->device), "%s", cfg->device);
-    c->pcap = c->live ? open_live(c, cfg, errbuf) : open_file(cfg, errbuf);
-    if (c->pcap == NULL) {
-        free(c);
-        return NULL;
+    if (c->live) {
+        c->pcap = open_live(c, cfg, errbuf);
+        if (c->pcap == NULL)
+            goto fail;
+        c->dlt = pcap_datalink(c->pcap);
+    } else {
+        if (open_file(c, cfg, errbuf) < 0)
+            goto fail;
+        c->cut = cfg->snaplen;
     }
-    dlt = pcap_datalink(c->pcap);
-    c->link = decode_link_kind(dlt);
+    c->link = decode_link_kind(c->dlt);
     if (c->link == LINK_UNSUPPORTED) {
         char what[128];
-        snprintf(what, sizeof(what), "%s (%s)", dlt_name(dlt),
-                 dlt_desc(dlt));
+        snprintf(what, sizeof(what), "%s (%s)", dlt_name(c->dlt),
+                 dlt_desc(c->dlt));
         set_err(errbuf, "unsupported link type %s; miruo reads Ethernet, "
                 "Linux cooked (SLL, SLL2), BSD loopback and raw IP", what);
-        capture_close(c);
-        return NULL;
+        goto fail;
     }
-    if (cfg->filter != NULL) {
-        if (pcap_compile(c->pcap, &prog, cfg->filter, 1,
-                         PCAP_NETMASK_UNKNOWN) < 0) {
-            set_err(errbuf, "bad filter expression '%s': %s", cfg->filter,
-                    pcap_geterr(c->pcap));
-            capture_close(c);
-            return NULL;
-        }
-        if (pcap_setfilter(c->pcap, &prog) < 0) {
-            set_err(errbuf, "cannot install filter: %s",
-                    pcap_geterr(c->pcap));
-            pcap_freecode(&prog);
-            capture_close(c);
-            return NULL;
-        }
-        pcap_freecode(&prog);
-    }
+    if (setup_filter(c, cfg, errbuf) < 0)
+        goto fail;
     return c;
+fail:
+    capture_close(c);
+    return NULL;
+}
+
+void capture_dump_filter(const struct capture *c)
+{
+    if (c->have_prog)
+        bpf_dump(&c->prog, 1);
+}
+
+int capture_dlt(const struct capture *c)
+{
+    return c->dlt;
+}
+
+uint32_t capture_snaplen(const struct capture *c)
+{
+    if (c->snoop != NULL)
+        return c->cut ? c->cut : SNOOP_SNAPLEN;
+    if (!c->live && c->cut)
+        return c->cut;
+    return (uint32_t)pcap_snapshot(c->pcap);
 }
 
 void capture_close(struct capture *c)
 {
     if (c == NULL)
         return;
+    if (c->have_prog)
+        pcap_freecode(&c->prog);
+    if (c->snoop != NULL)
+        snoop_close(c->snoop);
     if (c->pcap != NULL)
         pcap_close(c->pcap);
+    if (c->fp != NULL && c->fp != stdin)
+        fclose(c->fp);
     free(c);
 }
 
@@ -212,26 +362,60 @@ int capture_is_live(const struct capture *c)
 
 void capture_describe(const struct capture *c, char *buf, size_t size)
 {
-    int dlt = pcap_datalink(c->pcap);
-
     if (c->live)
         snprintf(buf, size, "listening on %s, link-type %s (%s), "
-                 "capture size %d bytes", c->device, dlt_name(dlt),
-                 dlt_desc(dlt), pcap_snapshot(c->pcap));
+                 "capture size %u bytes", c->device, dlt_name(c->dlt),
+                 dlt_desc(c->dlt), capture_snaplen(c));
     else
-        snprintf(buf, size, "reading from file %s, link-type %s (%s), "
-                 "capture size %d bytes",
-                 strcmp(c->file, "-") == 0 ? "-" : c->file, dlt_name(dlt),
-                 dlt_desc(dlt), pcap_snapshot(c->pcap));
+        snprintf(buf, size, "reading from %sfile %s, link-type %s (%s), "
+                 "capture size %u bytes", c->snoop ? "snoop " : "",
+                 c->file, dlt_name(c->dlt), dlt_desc(c->dlt),
+                 capture_snaplen(c));
+}
+
+/*
+ * One record of a file, or one packet of a live capture: number it, apply
+ * the filter (files), -p and -c, the --snaplen cut, and hand it on.
+ */
+static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
+                    uint32_t caplen, uint32_t wire_len)
+{
+    c->record++;
+    if (c->first && c->record < c->first)
+        return;
+    if (c->last && c->record > c->last) {
+        c->done = 1;
+        return;
+    }
+    if (!c->live && c->cut && caplen > c->cut)
+        caplen = c->cut;
+    if (!c->live && c->have_prog) {
+        struct pcap_pkthdr h;
+        h.ts.tv_sec = (time_t)(ts_us / 1000000);
+        h.ts.tv_usec = (suseconds_t)(ts_us % 1000000);
+        h.caplen = caplen;
+        h.len = wire_len;
+        if (pcap_offline_filter(&c->prog, &h, data) == 0)
+            return;
+    }
+    c->on_frame(c->ctx, ts_us, data, caplen, wire_len);
+    c->delivered++;
+    if ((c->count && c->delivered >= c->count) ||
+        (c->last && c->record >= c->last))
+        c->done = 1;
 }
 
 static void trampoline(u_char *user, const struct pcap_pkthdr *h,
                        const u_char *data)
 {
     struct capture *c = (struct capture *)user;
-    int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 
-    c->on_frame(c->ctx, ts, data, h->caplen, h->len);
+    if (c->done)
+        return;
+    deliver(c, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, data,
+            h->caplen, h->len);
+    if (c->done)
+        pcap_breakloop(c->pcap);
 }
 
 static int64_t wall_us(void)
@@ -242,30 +426,54 @@ static int64_t wall_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-int capture_loop(struct capture *c, capture_frame_fn on_frame,
-                 capture_tick_fn on_tick, void *ctx,
-                 volatile sig_atomic_t *stop, char *errbuf)
+static int loop_snoop(struct capture *c, volatile sig_atomic_t *stop,
+                      char *errbuf)
+{
+    char serr[SNOOP_ERRBUF_SIZE];
+    const uint8_t *data;
+    uint32_t caplen, wire_len;
+    int64_t ts;
+    int r;
+
+    while (!*stop && !c->done) {
+        r = snoop_next(c->snoop, &ts, &data, &caplen, &wire_len, serr);
+        if (r == 0)
+            return 0;
+        if (r < 0) {
+            set_err(errbuf, "%s: %s", c->file, serr);
+            return -1;
+        }
+        deliver(c, ts, data, caplen, wire_len);
+    }
+    return 0;
+}
+
+static int loop_file(struct capture *c, volatile sig_atomic_t *stop,
+                     char *errbuf)
+{
+    int n;
+
+    while (!*stop && !c->done) {
+        n = pcap_dispatch(c->pcap, FILE_BATCH, trampoline, (u_char *)c);
+        if (n == 0 && !c->done)
+            return 0;           /* end of file */
+        if (n == PCAP_ERROR) {
+            set_err(errbuf, "%s: %s", c->file, pcap_geterr(c->pcap));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int loop_live(struct capture *c, capture_tick_fn on_tick,
+                     volatile sig_atomic_t *stop, char *errbuf)
 {
     struct pollfd pfd;
     int n;
 
-    c->on_frame = on_frame;
-    c->ctx = ctx;
-    if (!c->live) {
-        while (!*stop) {
-            n = pcap_dispatch(c->pcap, FILE_BATCH, trampoline, (u_char *)c);
-            if (n == 0)
-                return 0;           /* end of file */
-            if (n == PCAP_ERROR) {
-                set_err(errbuf, "%s: %s", c->file, pcap_geterr(c->pcap));
-                return -1;
-            }
-        }
-        return 0;
-    }
     pfd.fd = pcap_get_selectable_fd(c->pcap);
     pfd.events = POLLIN;
-    while (!*stop) {
+    while (!*stop && !c->done) {
         if (pfd.fd >= 0) {
             n = poll(&pfd, 1, LIVE_TIMEOUT_MS);
             if (n < 0 && errno != EINTR) {
@@ -279,9 +487,22 @@ int capture_loop(struct capture *c, capture_frame_fn on_frame,
             return -1;
         }
         if (on_tick != NULL)
-            on_tick(ctx, wall_us());
+            on_tick(c->ctx, wall_us());
     }
     return 0;
+}
+
+int capture_loop(struct capture *c, capture_frame_fn on_frame,
+                 capture_tick_fn on_tick, void *ctx,
+                 volatile sig_atomic_t *stop, char *errbuf)
+{
+    c->on_frame = on_frame;
+    c->ctx = ctx;
+    if (c->snoop != NULL)
+        return loop_snoop(c, stop, errbuf);
+    if (!c->live)
+        return loop_file(c, stop, errbuf);
+    return loop_live(c, on_tick, stop, errbuf);
 }
 
 void capture_counts(struct capture *c, struct capture_counts *cc)

@@ -1,9 +1,11 @@
 /*
  * capture.h - packet sources: live devices and capture files.
  *
- * capture.c owns opening libpcap (live or offline), the BPF filter, the
- * capture loop and libpcap's statistics.  It hands raw frames to a
- * callback and never decodes or prints them.
+ * capture.c owns the packet sources (live devices through libpcap;
+ * pcap, pcapng and snoop files, told apart by their magic), the BPF
+ * filter, record selection (-p, -c, --snaplen), the capture loop and
+ * libpcap's statistics.  It hands raw frames to a callback and never
+ * decodes or prints them.
  */
 #ifndef MIRUO_CAPTURE_H
 #define MIRUO_CAPTURE_H
@@ -45,5 +47,12 @@ int capture_loop(struct capture *c, capture_frame_fn on_frame,
                  volatile sig_atomic_t *stop, char *errbuf);
 
 void capture_counts(struct capture *c, struct capture_counts *cc);
+
+/* libpcap DLT_ value and snapshot length of the packets delivered. */
+int capture_dlt(const struct capture *c);
+uint32_t capture_snaplen(const struct capture *c);
+
+/* -d: print the compiled filter program on stdout (tcpdump -d style). */
+void capture_dump_filter(const struct capture *c);
 
 #endif /* MIRUO_CAPTURE_H */

@@ -380,3 +380,104 @@ enum decode_result decode_frame(enum link_kind link, const uint8_t *frame,
     pkt->l3_offset = off;
     return parse_tcp(&c, l4_off, l4_len, pkt);
 }
+
+/* ---- header fields for --detail -------------------------------------------- */
+
+static void detail_ipv4(const struct cursor *c, uint32_t off,
+                        struct frame_detail *d, uint32_t *l4)
+{
+    uint16_t frag;
+
+    if (!has(c, off, 20))
+        return;
+    d->has_ip = 4;
+    d->ip_hlen = (uint8_t)((get_u8(c, off) & 0x0F) * 4);
+    d->tos = get_u8(c, off + 1);
+    d->ip_len = get_be16(c, off + 2);
+    d->ip_id = get_be16(c, off + 4);
+    frag = get_be16(c, off + 6);
+    d->df = (frag & 0x4000) != 0;
+    d->mf = (frag & 0x2000) != 0;
+    d->frag_offset = (uint16_t)((frag & 0x1FFF) * 8);
+    d->ttl = get_u8(c, off + 8);
+    d->proto = get_u8(c, off + 9);
+    d->ip_checksum = get_be16(c, off + 10);
+    memcpy(d->src, c->base + off + 12, 4);
+    memcpy(d->dst, c->base + off + 16, 4);
+    if (d->ip_hlen >= 20 && d->frag_offset == 0)
+        *l4 = off + d->ip_hlen;
+}
+
+static void detail_ipv6(const struct cursor *c, uint32_t off,
+                        struct frame_detail *d, uint32_t *l4)
+{
+    uint32_t hdr_off = off + 40;
+    uint8_t nh;
+    int n;
+
+    if (!has(c, off, 40))
+        return;
+    d->has_ip = 6;
+    d->tos = (uint8_t)(get_be16(c, off) >> 4);
+    d->flow_label = get_be32(c, off) & 0xFFFFF;
+    d->ip_len = get_be16(c, off + 4);
+    d->ttl = get_u8(c, off + 7);
+    memcpy(d->src, c->base + off + 8, 16);
+    memcpy(d->dst, c->base + off + 24, 16);
+    nh = get_u8(c, off + 6);
+    for (n = 0; ipv6_is_extension(nh) && n < DECODE_MAX_IPV6_EXT; n++) {
+        if (!has(c, hdr_off, 8))
+            return;
+        nh = get_u8(c, hdr_off);
+        hdr_off += nh == 44 ? 8 : ((uint32_t)get_u8(c, hdr_off + 1) + 1) * 8;
+    }
+    d->proto = nh;
+    if (!ipv6_is_extension(nh))
+        *l4 = hdr_off;
+}
+
+void decode_detail(enum link_kind link, const uint8_t *frame,
+                   uint32_t caplen, struct frame_detail *d)
+{
+    struct cursor c;
+    enum l3_proto proto;
+    uint32_t off = 0, l4 = 0, i;
+
+    memset(d, 0, sizeof(*d));
+    c.base = frame;
+    c.len = caplen;
+    c.wire_len = caplen;
+    if (parse_link(link, &c, &off, &proto) != 0)
+        return;
+    if (link == LINK_ETHERNET) {
+        d->has_eth = 1;
+        memcpy(d->eth_dst, frame, 6);
+        memcpy(d->eth_src, frame + 6, 6);
+        /* Each tag: TPID(2) TCI(2) before the final EtherType. */
+        for (i = 14; i + 2 < off && d->nvlan < DECODE_MAX_VLAN_TAGS; i += 4)
+            d->vlan[d->nvlan++] = get_be16(&c, i) & 0x0FFF;
+        d->ethertype = get_be16(&c, off - 2);
+    } else if (link == LINK_SLL) {
+        d->ethertype = get_be16(&c, 14);
+    } else if (link == LINK_SLL2) {
+        d->ethertype = get_be16(&c, 0);
+    }
+    if (proto == L3_BY_VERSION && has(&c, off, 1))
+        proto = get_u8(&c, off) >> 4 == 6 ? L3_IPV6 : L3_IPV4;
+    if (proto == L3_IPV4)
+        detail_ipv4(&c, off, d, &l4);
+    else if (proto == L3_IPV6)
+        detail_ipv6(&c, off, d, &l4);
+    if (l4 == 0 || d->proto != IPPROTO_TCP_NUM || !has(&c, l4, 20))
+        return;
+    d->has_tcp = 1;
+    d->sport = get_be16(&c, l4);
+    d->dport = get_be16(&c, l4 + 2);
+    d->seq = get_be32(&c, l4 + 4);
+    d->ack = get_be32(&c, l4 + 8);
+    d->tcp_hlen = (uint8_t)((get_u8(&c, l4 + 12) >> 4) * 4);
+    d->flags = get_u8(&c, l4 + 13);
+    d->window = get_be16(&c, l4 + 14);
+    d->tcp_checksum = get_be16(&c, l4 + 16);
+    d->urgent = get_be16(&c, l4 + 18);
+}

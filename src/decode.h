@@ -78,6 +78,41 @@ struct packet {
     uint32_t l4_offset;         /* where the TCP header starts in frame */
 };
 
+/* Header fields of one frame, for --detail (whatever could be read). */
+struct frame_detail {
+    int has_eth;
+    uint8_t eth_src[6];
+    uint8_t eth_dst[6];
+    uint16_t ethertype;         /* after any VLAN tags; also SLL protocol */
+    int nvlan;
+    uint16_t vlan[DECODE_MAX_VLAN_TAGS];
+    int has_ip;                 /* 4 or 6 */
+    uint8_t ip_hlen;            /* IPv4 header bytes */
+    uint8_t tos;                /* IPv4 TOS / IPv6 traffic class */
+    uint16_t ip_len;            /* IPv4 total / IPv6 payload length */
+    uint16_t ip_id;
+    uint8_t df, mf;
+    uint16_t frag_offset;       /* bytes */
+    uint8_t ttl;                /* TTL / hop limit */
+    uint8_t proto;              /* protocol / next header */
+    uint16_t ip_checksum;
+    uint32_t flow_label;
+    uint8_t src[16];
+    uint8_t dst[16];
+    int has_tcp;
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t tcp_hlen;
+    uint8_t flags;
+    uint16_t window;
+    uint16_t tcp_checksum;
+    uint16_t urgent;
+};
+
+/* Read the header fields of a frame (bounds-checked, best effort). */
+void decode_detail(enum link_kind link, const uint8_t *frame,
+                   uint32_t caplen, struct frame_detail *d);
+
 /* Map a libpcap DLT_ value to the decoder's link kind. */
 enum link_kind decode_link_kind(int dlt);
 

@@ -16,10 +16,12 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "names.h"
 #include "options.h"
 #include "print.h"
 #include "session.h"
 #include "stats.h"
+#include "writer.h"
 
 enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_READ_ERROR = 2 };
 
@@ -38,10 +40,15 @@ struct miruo {
     struct capture *capture;
     struct tracker *tracker;
     struct printer *printer;
+    struct names *names;
+    struct writer *writer;
     enum link_kind link;
     int64_t tick_sec;           /* whole second of the last time tick */
     int64_t last_stat_us;
     int have_tick;
+    int show_counter;           /* -w on a terminal without -q */
+    int write_failed;
+    char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 
 static void print_stats(struct miruo *m)
@@ -53,10 +60,17 @@ static void print_stats(struct miruo *m)
     stats_print(STDERR_FILENO, &m->stats, m->cfg, &cc, &m->cpu);
 }
 
+static void show_counter(struct miruo *m)
+{
+    if (m->show_counter)
+        fprintf(stderr, "\rGot %llu packets",
+                (unsigned long long)writer_count(m->writer));
+}
+
 /*
  * Time moves to `now_us` (packet time for files, wall clock when live
- * capture is idle): once per whole second expire idle sessions and print
- * periodic statistics.
+ * capture is idle): once per whole second expire idle sessions, print
+ * periodic statistics and make the -w file complete on disk.
  */
 static void time_passes(struct miruo *m, int64_t now_us)
 {
@@ -75,6 +89,24 @@ static void time_passes(struct miruo *m, int64_t now_us)
         m->last_stat_us = now_us;
         print_stats(m);
     }
+    if (m->writer != NULL && capture_is_live(m->capture)) {
+        writer_flush(m->writer, m->errbuf);
+        show_counter(m);
+    }
+}
+
+static void save_frame(struct miruo *m, int64_t ts_us, const uint8_t *data,
+                       uint32_t caplen, uint32_t wire_len)
+{
+    char err[WRITER_ERRBUF_SIZE];
+
+    if (m->write_failed)
+        return;
+    if (writer_write(m->writer, ts_us, data, caplen, wire_len, NULL,
+                     err) < 0) {
+        fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
+        m->write_failed = 1;
+    }
 }
 
 static void on_frame(void *ctx, int64_t ts_us, const uint8_t *data,
@@ -84,6 +116,8 @@ static void on_frame(void *ctx, int64_t ts_us, const uint8_t *data,
     struct packet pkt;
 
     m->stats.packets++;
+    if (m->writer != NULL)
+        save_frame(m, ts_us, data, caplen, wire_len);
     switch (decode_frame(m->link, data, caplen, wire_len, ts_us, &pkt)) {
     case DECODE_TCP:
         break;
@@ -118,6 +152,20 @@ static void on_tick(void *ctx, int64_t now_us)
     time_passes(m, now_us);
 }
 
+/* --write-names: note every TCP endpoint address. */
+static void on_frame_names(void *ctx, int64_t ts_us, const uint8_t *data,
+                           uint32_t caplen, uint32_t wire_len)
+{
+    struct miruo *m = ctx;
+    struct packet pkt;
+
+    if (decode_frame(m->link, data, caplen, wire_len, ts_us, &pkt) ==
+        DECODE_TCP) {
+        names_note(m->names, pkt.family, pkt.src);
+        names_note(m->names, pkt.family, pkt.dst);
+    }
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -133,13 +181,174 @@ static void install_signals(void)
     sigaction(SIGALRM, &sa, NULL);
 }
 
+/*
+ * The address names: --names FILE, else FILE.names beside a -f capture
+ * (snoop's convention), if present.  Returns -1 on a bad names file.
+ */
+static int load_names(struct miruo *m)
+{
+    const struct config *cfg = m->cfg;
+    char err[NAMES_ERRBUF_SIZE], *auto_path = NULL;
+    const char *path = cfg->names_file;
+    int r = 0;
+
+    if (path == NULL && cfg->file != NULL && strcmp(cfg->file, "-") != 0 &&
+        !cfg->write_names) {
+        size_t n = strlen(cfg->file) + sizeof(".names");
+        auto_path = malloc(n);
+        if (auto_path != NULL) {
+            snprintf(auto_path, n, "%s.names", cfg->file);
+            if (access(auto_path, R_OK) == 0)
+                path = auto_path;
+        }
+    }
+    if (path == NULL && !cfg->resolve && !cfg->write_names) {
+        free(auto_path);
+        return 0;
+    }
+    m->names = names_new(cfg->resolve);
+    if (m->names == NULL) {
+        fprintf(stderr, "miruo: out of memory for the names table\n");
+        r = -1;
+    } else if (path != NULL && names_load(m->names, path, err) < 0) {
+        fprintf(stderr, "miruo: %s\n", err);
+        r = -1;
+    }
+    free(auto_path);
+    return r;
+}
+
+/* --write-names: FILE.names for the addresses of the capture, then exit. */
+static int write_names(struct miruo *m)
+{
+    const struct config *cfg = m->cfg;
+    size_t n = strlen(cfg->file) + sizeof(".names");
+    char *path = malloc(n);
+    FILE *out;
+    int count, status = EXIT_OK;
+
+    if (path == NULL)
+        return EXIT_USAGE;
+    snprintf(path, n, "%s.names", strcmp(cfg->file, "-") ? cfg->file
+                                                          : "stdin");
+    if (capture_loop(m->capture, on_frame_names, NULL, m, &stop_requested,
+                     m->errbuf) < 0) {
+        fprintf(stderr, "miruo: read error: %s\n", m->errbuf);
+        status = EXIT_READ_ERROR;
+    }
+    out = fopen(path, "w");
+    if (out == NULL || (count = names_write(m->names, out)) < 0 ||
+        fclose(out) != 0) {
+        fprintf(stderr, "miruo: cannot write %s\n", path);
+        free(path);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "miruo: wrote %d names to %s\n", count, path);
+    free(path);
+    return status;
+}
+
+static int open_writer(struct miruo *m)
+{
+    char err[WRITER_ERRBUF_SIZE];
+    enum writer_format fmt;
+
+    if (m->cfg->write_file == NULL)
+        return 0;
+    if (writer_format_parse(m->cfg->write_format, &fmt) < 0)
+        fmt = WRITER_PCAP;
+    m->writer = writer_open(m->cfg->write_file, fmt, capture_dlt(m->capture),
+                            capture_snaplen(m->capture), err);
+    if (m->writer == NULL) {
+        fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
+        return -1;
+    }
+    m->show_counter = !m->cfg->quiet && isatty(STDERR_FILENO) &&
+                      capture_is_live(m->capture);
+    return 0;
+}
+
+static int close_writer(struct miruo *m)
+{
+    char err[WRITER_ERRBUF_SIZE];
+
+    if (m->writer == NULL)
+        return 0;
+    show_counter(m);
+    if (m->show_counter)
+        fputc('\n', stderr);
+    if (writer_close(m->writer, err) < 0 || m->write_failed) {
+        if (!m->write_failed)
+            fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
+        return -1;
+    }
+    return 0;
+}
+
+static void report_drops(struct miruo *m)
+{
+    struct capture_counts cc;
+
+    capture_counts(m->capture, &cc);
+    if (cc.drop > 0 || cc.ifdrop > 0)
+        fprintf(stderr, "miruo: %llu packets dropped by the kernel, %llu by "
+                "the interface\n", (unsigned long long)cc.drop,
+                (unsigned long long)cc.ifdrop);
+}
+
+static int run(struct miruo *m)
+{
+    const struct config *cfg = m->cfg;
+    struct tracker_hooks hooks;
+    char banner[512];
+    int status = EXIT_OK;
+
+    m->printer = printer_new(cfg, &m->stats, STDOUT_FILENO);
+    hooks.session_end = printer_session_end;
+    hooks.segment_stored = printer_segment_stored;
+    hooks.ctx = m->printer;
+    m->tracker = m->printer ? tracker_new(cfg, &m->stats, &hooks) : NULL;
+    if (m->tracker == NULL) {
+        fprintf(stderr, "miruo: out of memory for -L %u / -l %u\n",
+                cfg->session_limit, cfg->segment_limit);
+        return EXIT_USAGE;
+    }
+    printer_set_link(m->printer, m->link);
+    printer_set_names(m->printer, m->names);
+    if (open_writer(m) < 0)
+        return EXIT_USAGE;
+    capture_describe(m->capture, banner, sizeof(banner));
+    fprintf(stderr, "%s\n", banner);
+    cpu_meter_start(&m->cpu);
+    if (capture_is_live(m->capture)) {
+        /* Live capture time runs from start-up (spec 10.3). */
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        m->stats.have_time = 1;
+        m->stats.first_us = m->stats.now_us =
+            (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+    }
+
+    if (capture_loop(m->capture, on_frame, on_tick, m, &stop_requested,
+                     m->errbuf) < 0)
+        status = EXIT_READ_ERROR;
+    /* Sessions still open are judged and printed, never lost. */
+    tracker_finish(m->tracker, m->stats.now_us);
+    printer_flush(m->printer);
+    if (close_writer(m) < 0 && status == EXIT_OK)
+        status = EXIT_READ_ERROR;
+    if (status == EXIT_READ_ERROR && m->errbuf[0])
+        fprintf(stderr, "miruo: read error: %s\n", m->errbuf);
+    print_stats(m);
+    report_drops(m);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    char errbuf[CAPTURE_ERRBUF_SIZE], banner[512];
-    struct tracker_hooks hooks;
     struct config cfg;
     struct miruo m;
-    int status = EXIT_OK;
+    int status;
 
     switch (options_parse(argc, argv, &cfg, isatty(STDOUT_FILENO))) {
     case OPTIONS_RUN:
@@ -152,51 +361,27 @@ int main(int argc, char **argv)
     }
     memset(&m, 0, sizeof(m));
     m.cfg = &cfg;
-    m.capture = capture_open(&cfg, errbuf);
+    install_signals();
+    m.capture = capture_open(&cfg, m.errbuf);
     if (m.capture == NULL) {
-        fprintf(stderr, "miruo: %s\n", errbuf);
+        fprintf(stderr, "miruo: %s\n", m.errbuf);
         options_free(&cfg);
         return EXIT_USAGE;
     }
     m.link = capture_link(m.capture);
-    m.printer = printer_new(&cfg, &m.stats, STDOUT_FILENO);
-    hooks.session_end = printer_session_end;
-    hooks.segment_stored = printer_segment_stored;
-    hooks.ctx = m.printer;
-    m.tracker = m.printer ? tracker_new(&cfg, &m.stats, &hooks) : NULL;
-    if (m.tracker == NULL) {
-        fprintf(stderr, "miruo: out of memory for -L %u / -l %u\n",
-                cfg.session_limit, cfg.segment_limit);
-        printer_free(m.printer);
-        capture_close(m.capture);
-        options_free(&cfg);
-        return EXIT_USAGE;
+    if (cfg.dump_filter) {
+        capture_dump_filter(m.capture);
+        status = EXIT_OK;
+    } else if (load_names(&m) < 0) {
+        status = EXIT_USAGE;
+    } else if (cfg.write_names) {
+        status = write_names(&m);
+    } else {
+        status = run(&m);
     }
-    install_signals();
-    capture_describe(m.capture, banner, sizeof(banner));
-    fprintf(stderr, "%s\n", banner);
-    cpu_meter_start(&m.cpu);
-    if (capture_is_live(m.capture)) {
-        /* Live capture time runs from start-up (spec 10.3). */
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        m.stats.have_time = 1;
-        m.stats.first_us = m.stats.now_us =
-            (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-    }
-
-    if (capture_loop(m.capture, on_frame, on_tick, &m, &stop_requested,
-                     errbuf) < 0)
-        status = EXIT_READ_ERROR;
-    /* Sessions still open are judged and printed, never lost. */
-    tracker_finish(m.tracker, m.stats.now_us);
-    printer_flush(m.printer);
-    if (status == EXIT_READ_ERROR)
-        fprintf(stderr, "miruo: read error: %s\n", errbuf);
-    print_stats(&m);
-
     tracker_free(m.tracker);
     printer_free(m.printer);
+    names_free(m.names);
     capture_close(m.capture);
     options_free(&cfg);
     return status;

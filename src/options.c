@@ -58,7 +58,10 @@ static void print_version(void)
 }
 
 /* Long options.  Both the documented and the original's real names work. */
-enum { OPT_ALL = 256, OPT_LIVE };
+enum {
+    OPT_ALL = 256, OPT_LIVE, OPT_WRITE_FORMAT, OPT_TIME, OPT_SNAPLEN,
+    OPT_NAMES, OPT_WRITE_NAMES, OPT_RESOLVE, OPT_DETAIL
+};
 
 static const struct option long_options[] = {
     { "help",          no_argument,       NULL, 'h' },
@@ -84,10 +87,25 @@ static const struct option long_options[] = {
     { "quiet",         no_argument,       NULL, 'q' },
     { "all",           no_argument,       NULL, OPT_ALL },
     { "live",          no_argument,       NULL, OPT_LIVE },
+    { "write",         required_argument, NULL, 'w' },
+    { "write-format",  required_argument, NULL, OPT_WRITE_FORMAT },
+    { "count",         required_argument, NULL, 'c' },
+    { "packets",       required_argument, NULL, 'p' },
+    { "time",          required_argument, NULL, OPT_TIME },
+    { "hex",           required_argument, NULL, 'x' },
+    { "snaplen",       required_argument, NULL, OPT_SNAPLEN },
+    { "no-promisc",    no_argument,       NULL, 'P' },
+    { "buffer-size",   required_argument, NULL, 'B' },
+    { "dump-filter",   no_argument,       NULL, 'd' },
+    { "names",         required_argument, NULL, OPT_NAMES },
+    { "write-names",   no_argument,       NULL, OPT_WRITE_NAMES },
+    { "resolve",       no_argument,       NULL, OPT_RESOLVE },
+    { "detail",        no_argument,       NULL, OPT_DETAIL },
     { NULL, 0, NULL, 0 }
 };
 
-static const char short_options[] = "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:q";
+static const char short_options[] =
+    "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:qw:c:p:x:PB:d";
 
 /* The long name that belongs to a short option, for error messages. */
 static const char *long_name_of(int c)
@@ -118,6 +136,16 @@ static void option_error(const char *fmt, ...)
  * Parse a decimal number in [0, max].  Accepts an optional '+', rejects
  * anything else (signs, suffixes, empty strings, overflow).
  */
+/* "-T (--long-connect)" for short options, "--snaplen" for long-only. */
+static const char *option_label(int c, char *buf, size_t size)
+{
+    if (c < 256)
+        snprintf(buf, size, "-%c (--%s)", c, long_name_of(c));
+    else
+        snprintf(buf, size, "--%s", long_name_of(c));
+    return buf;
+}
+
 static int parse_number(int opt, const char *arg, unsigned long max,
                         const char *what, unsigned long *out)
 {
@@ -139,9 +167,48 @@ static int parse_number(int opt, const char *arg, unsigned long max,
     *out = v;
     return 0;
 bad:
-    snprintf(name, sizeof(name), "-%c (--%s)", opt, long_name_of(opt));
+    option_label(opt, name, sizeof(name));
     fprintf(stderr, "miruo: %s: invalid value '%s' (expected %s, 0 to %lu)."
             " Try 'miruo -h'.\n", name, arg, what, max);
+    return -1;
+}
+
+/* "A" or "A,B": two numbers, the second optional (0 when absent). */
+static int parse_pair(int opt, const char *arg, unsigned long max,
+                      const char *what, unsigned long *a, unsigned long *b)
+{
+    char first[32];
+    const char *comma = strchr(arg, ',');
+    size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+
+    *b = 0;
+    if (n >= sizeof(first))
+        n = sizeof(first) - 1;
+    memcpy(first, arg, n);
+    first[n] = '\0';
+    if (comma == NULL)
+        return parse_number(opt, arg, max, what, a);
+    if (parse_number(opt, first, max, what, a) < 0 ||
+        parse_number(opt, comma + 1, max, what, b) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_choice(const char *opt, const char *arg,
+                        const char *const *choices, int *out)
+{
+    int i;
+
+    for (i = 0; choices[i] != NULL; i++) {
+        if (strcmp(arg, choices[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    fprintf(stderr, "miruo: %s: unknown value '%s' (supported:", opt, arg);
+    for (i = 0; choices[i] != NULL; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", choices[i]);
+    fprintf(stderr, "). Try 'miruo -h'.\n");
     return -1;
 }
 
@@ -187,8 +254,10 @@ static char *join_words(int n, char **words)
 enum options_result options_parse(int argc, char **argv, struct config *cfg,
                                   int stdout_is_tty)
 {
-    unsigned long v;
-    int c, color = -1;
+    static const char *const time_modes[] = { "abs", "rel", "delta", NULL };
+    static const char *const formats[] = { "pcap", "pcapng", "snoop", NULL };
+    unsigned long v, v2;
+    int c, color = -1, choice;
 
     memset(cfg, 0, sizeof(*cfg));
     cfg->retransmit_ms = 1000;
@@ -198,6 +267,9 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
     cfg->session_limit = 1024;
     cfg->segment_limit = 65536;
     cfg->dpi = DPI_TCP;
+    cfg->dpi_arg = "tcp";
+    cfg->promisc = 1;
+    cfg->write_format = "pcap";
 
     opterr = 0;
     optind = 1;
@@ -270,6 +342,77 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
         case 'm':
             if (parse_dpi_mode(optarg, cfg) < 0)
                 return OPTIONS_EXIT_USAGE;
+            cfg->dpi_arg = optarg;
+            break;
+        case 'w':
+            cfg->write_file = optarg;
+            break;
+        case OPT_WRITE_FORMAT:
+            if (parse_choice("--write-format", optarg, formats, &choice) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->write_format = formats[choice];
+            break;
+        case 'c':
+            if (parse_number(c, optarg, MAX_COUNT, "a packet count", &v) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->count = v;
+            break;
+        case 'p':
+            if (parse_pair(c, optarg, MAX_COUNT, "packet numbers FIRST[,LAST]",
+                           &v, &v2) < 0)
+                return OPTIONS_EXIT_USAGE;
+            if (v == 0 || (v2 != 0 && v2 < v)) {
+                option_error("-p (--packets): invalid range '%s' (packets "
+                             "are numbered from 1, FIRST <= LAST)", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            cfg->first_packet = v;
+            cfg->last_packet = v2;
+            break;
+        case OPT_TIME:
+            if (parse_choice("--time", optarg, time_modes, &choice) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->time_mode = (enum time_mode)choice;
+            break;
+        case 'x':
+            if (parse_pair(c, optarg, 262144, "bytes OFF[,LEN]", &v, &v2) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->hex = 1;
+            cfg->hex_offset = (uint32_t)v;
+            cfg->hex_length = (uint32_t)v2;
+            break;
+        case OPT_SNAPLEN:
+            if (parse_number(c, optarg, 262144, "bytes", &v) < 0)
+                return OPTIONS_EXIT_USAGE;
+            if (v < 14) {
+                option_error("--snaplen: invalid value '%s' (at least 14 "
+                             "bytes)", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            cfg->snaplen = (uint32_t)v;
+            break;
+        case 'P':
+            cfg->promisc = 0;
+            break;
+        case 'B':
+            if (parse_number(c, optarg, 4096, "MiB", &v) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->buffer_mib = (uint32_t)v;
+            break;
+        case 'd':
+            cfg->dump_filter = 1;
+            break;
+        case OPT_NAMES:
+            cfg->names_file = optarg;
+            break;
+        case OPT_WRITE_NAMES:
+            cfg->write_names = 1;
+            break;
+        case OPT_RESOLVE:
+            cfg->resolve = 1;
+            break;
+        case OPT_DETAIL:
+            cfg->detail = 1;
             break;
         case 'q':
             cfg->quiet++;
@@ -282,10 +425,11 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             cfg->all = 1;
             break;
         case ':':
-            if (optopt != 0)
-                option_error("option -%c (--%s) requires a value", optopt,
-                             long_name_of(optopt));
-            else
+            if (optopt != 0) {
+                char name[64];
+                option_error("option %s requires a value",
+                             option_label(optopt, name, sizeof(name)));
+            } else
                 option_error("option '%s' requires a value",
                              argv[optind - 1]);
             return OPTIONS_EXIT_USAGE;
@@ -304,6 +448,10 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             fprintf(stderr, "miruo: out of memory\n");
             return OPTIONS_EXIT_USAGE;
         }
+    }
+    if (cfg->write_names && cfg->file == NULL) {
+        option_error("--write-names needs a capture file (-f FILE)");
+        return OPTIONS_EXIT_USAGE;
     }
     cfg->color = color >= 0 ? color : stdout_is_tty;
     return OPTIONS_RUN;

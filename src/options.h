@@ -11,6 +11,9 @@
 
 enum dpi_mode { DPI_TCP = 0, DPI_HTTP };
 
+/* How the time column is written (--time, after snoop's -t). */
+enum time_mode { TIME_ABS = 0, TIME_REL, TIME_DELTA };
+
 /* How -R treats RST segments (spec 7.5). */
 enum rst_mode { RST_IGNORE = 0, RST_ABORT = 1, RST_ALL = 2 };
 
@@ -34,6 +37,26 @@ struct config {
     int quiet;                  /* -q count */
     int all;                    /* --all */
     int live;                   /* --live (implies all) */
+    const char *dpi_arg;        /* -m value as given */
+
+    /* Capture-file features taken from Solaris snoop. */
+    const char *write_file;     /* -w: save every captured packet */
+    const char *write_format;   /* --write-format: pcap, pcapng, snoop */
+    uint64_t count;             /* -c: stop after N packets, 0 = no */
+    uint64_t first_packet;      /* -p FIRST[,LAST]: 1-based records */
+    uint64_t last_packet;       /* 0 = to the end */
+    enum time_mode time_mode;   /* --time */
+    int hex;                    /* -x given */
+    uint32_t hex_offset;        /* -x OFF[,LEN] */
+    uint32_t hex_length;        /* 0 = to the end of the packet */
+    uint32_t snaplen;           /* --snaplen, 0 = default */
+    int promisc;                /* -P clears it */
+    uint32_t buffer_mib;        /* -B: kernel buffer, 0 = default */
+    int dump_filter;            /* -d */
+    const char *names_file;     /* --names */
+    int write_names;            /* --write-names */
+    int resolve;                /* --resolve */
+    int detail;                 /* --detail */
 };
 
 /* Outcome of parsing: run, or exit with the given status. */

@@ -18,8 +18,10 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "names.h"
 #include "print.h"
 #include "stats.h"
+#include "store.h"
 
 #define OUTBUF_SIZE     (256 * 1024)
 #define OUTBUF_FLUSH_AT (OUTBUF_SIZE - 8192)    /* room for one line */
@@ -28,12 +30,15 @@
 struct printer {
     const struct config *cfg;
     struct stats *stats;
+    struct names *names;        /* address names, or NULL */
+    enum link_kind link;        /* for --detail */
     int fd;
     int broken;                 /* the reader went away */
     size_t len;
     int64_t clock_sec;          /* second cached in clock_text */
     char clock_text[16];        /* "HH:MM:SS" */
     char *buf;
+    uint8_t *blob;              /* a kept blob, copied out for printing */
 };
 
 /* ---- output buffer ------------------------------------------------------- */
@@ -160,8 +165,22 @@ static void line_end(struct printer *pr, struct line *l, int color)
 
 /* ---- fields ---------------------------------------------------------------- */
 
+/* Seconds and milliseconds, in 12 columns like the clock: "    1.503". */
+static void put_seconds(struct line *l, int64_t us)
+{
+    if (us < 0) {
+        put_char(l, '-');
+        us = -us;
+        put_uint(l, (uint64_t)(us / 1000000), 7, ' ');
+    } else {
+        put_uint(l, (uint64_t)(us / 1000000), 8, ' ');
+    }
+    put_char(l, '.');
+    put_uint(l, (uint64_t)(us % 1000000 / 1000), 3, '0');
+}
+
 /* HH:MM:SS.mmm in local time; localtime is called once per second. */
-static void put_clock(struct printer *pr, struct line *l, int64_t us)
+static void put_wall_clock(struct printer *pr, struct line *l, int64_t us)
 {
     int64_t sec = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
     int64_t ms = (us - sec * 1000000) / 1000;
@@ -180,13 +199,43 @@ static void put_clock(struct printer *pr, struct line *l, int64_t us)
     put_uint(l, (uint64_t)ms, 3, '0');
 }
 
-/* a.b.c.d:port or [v6addr]:port */
-static void format_endpoint(char *buf, size_t size, int family,
-                            const struct endpoint *e)
+/*
+ * The time column (--time): absolute clock, seconds since the first
+ * packet, or seconds since `prev_us` (the session's previous packet).
+ */
+static void put_time(struct printer *pr, struct line *l, int64_t us,
+                     int64_t prev_us)
+{
+    switch (pr->cfg->time_mode) {
+    case TIME_REL:
+        put_seconds(l, us - pr->stats->first_us);
+        break;
+    case TIME_DELTA:
+        put_seconds(l, us - prev_us);
+        break;
+    case TIME_ABS:
+        put_wall_clock(pr, l, us);
+        break;
+    }
+}
+
+static int64_t prev_time(const struct tracker *tr, const struct segment *seg)
+{
+    return seg->prev != SEG_NONE ? tracker_segment(tr, seg->prev)->ts_us
+                                 : seg->ts_us;
+}
+
+/* a.b.c.d:port or [v6addr]:port, or name:port when the address has one */
+static void format_endpoint(struct printer *pr, char *buf, size_t size,
+                            int family, const struct endpoint *e)
 {
     char addr[INET6_ADDRSTRLEN];
+    const char *name = pr->names ? names_lookup(pr->names, family, e->addr)
+                                 : NULL;
 
-    if (family == 6) {
+    if (name != NULL) {
+        snprintf(buf, size, "%s:%u", name, e->port);
+    } else if (family == 6) {
         if (inet_ntop(AF_INET6, e->addr, addr, sizeof(addr)) == NULL)
             strcpy(addr, "?");
         snprintf(buf, size, "[%s]:%u", addr, e->port);
@@ -292,6 +341,222 @@ size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
     return n;
 }
 
+/* ---- lines under a packet: DPI, --detail, -x ------------------------------ */
+
+static void put_mac(struct line *l, const uint8_t *m)
+{
+    static const char digits[] = "0123456789abcdef";
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        if (i)
+            put_char(l, ':');
+        put_char(l, digits[m[i] >> 4]);
+        put_char(l, digits[m[i] & 15]);
+    }
+}
+
+static void put_hex_value(struct line *l, uint32_t v, int digits)
+{
+    char buf[16];
+
+    snprintf(buf, sizeof(buf), "0x%0*x", digits, v);
+    put_str(l, buf);
+}
+
+static void put_addr(struct line *l, int family, const uint8_t *a)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    if (inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, buf, sizeof(buf)))
+        put_str(l, buf);
+}
+
+static void put_tcp_flag_names(struct line *l, uint8_t f)
+{
+    static const char names[] = "FSRPAUEC";
+    int i, any = 0;
+
+    for (i = 0; i < 8; i++) {
+        if (f & (1u << i)) {
+            put_char(l, names[i]);
+            any = 1;
+        }
+    }
+    if (!any)
+        put_str(l, "none");
+}
+
+/* --detail: the link, IP and TCP header fields, one line per layer. */
+static void print_detail(struct printer *pr, const uint8_t *frame,
+                         uint32_t len)
+{
+    struct frame_detail d;
+    struct line l;
+    int i;
+
+    decode_detail(pr->link, frame, len, &d);
+    if (d.has_eth || d.ethertype) {
+        line_begin(pr, &l, COLOR_NONE);
+        put_str(&l, "        ETHER: ");
+        if (d.has_eth) {
+            put_mac(&l, d.eth_src);
+            put_str(&l, " > ");
+            put_mac(&l, d.eth_dst);
+            put_str(&l, ", ");
+        }
+        put_str(&l, "type ");
+        put_hex_value(&l, d.ethertype, 4);
+        for (i = 0; i < d.nvlan; i++) {
+            put_str(&l, ", vlan ");
+            put_uint(&l, d.vlan[i], 0, '0');
+        }
+        line_end(pr, &l, COLOR_NONE);
+    }
+    if (d.has_ip) {
+        line_begin(pr, &l, COLOR_NONE);
+        put_str(&l, d.has_ip == 4 ? "        IPv4: " : "        IPv6: ");
+        put_addr(&l, d.has_ip, d.src);
+        put_str(&l, " > ");
+        put_addr(&l, d.has_ip, d.dst);
+        if (d.has_ip == 4) {
+            put_str(&l, ", hlen ");
+            put_uint(&l, d.ip_hlen, 0, '0');
+            put_str(&l, ", tos ");
+            put_hex_value(&l, d.tos, 2);
+            put_str(&l, ", len ");
+            put_uint(&l, d.ip_len, 0, '0');
+            put_str(&l, ", id ");
+            put_uint(&l, d.ip_id, 0, '0');
+            put_str(&l, d.df ? ", DF" : "");
+            put_str(&l, d.mf ? ", MF" : "");
+            put_str(&l, ", frag ");
+            put_uint(&l, d.frag_offset, 0, '0');
+            put_str(&l, ", ttl ");
+        } else {
+            put_str(&l, ", class ");
+            put_hex_value(&l, d.tos, 2);
+            put_str(&l, ", flow ");
+            put_hex_value(&l, d.flow_label, 5);
+            put_str(&l, ", plen ");
+            put_uint(&l, d.ip_len, 0, '0');
+            put_str(&l, ", hlim ");
+        }
+        put_uint(&l, d.ttl, 0, '0');
+        put_str(&l, ", proto ");
+        put_uint(&l, d.proto, 0, '0');
+        if (d.has_ip == 4) {
+            put_str(&l, ", cksum ");
+            put_hex_value(&l, d.ip_checksum, 4);
+        }
+        line_end(pr, &l, COLOR_NONE);
+    }
+    if (d.has_tcp) {
+        line_begin(pr, &l, COLOR_NONE);
+        put_str(&l, "        TCP: ");
+        put_uint(&l, d.sport, 0, '0');
+        put_str(&l, " > ");
+        put_uint(&l, d.dport, 0, '0');
+        put_str(&l, ", seq ");
+        put_uint(&l, d.seq, 0, '0');
+        put_str(&l, ", ack ");
+        put_uint(&l, d.ack, 0, '0');
+        put_str(&l, ", hlen ");
+        put_uint(&l, d.tcp_hlen, 0, '0');
+        put_str(&l, ", flags ");
+        put_tcp_flag_names(&l, d.flags);
+        put_str(&l, ", win ");
+        put_uint(&l, d.window, 0, '0');
+        put_str(&l, ", cksum ");
+        put_hex_value(&l, d.tcp_checksum, 4);
+        put_str(&l, ", urg ");
+        put_uint(&l, d.urgent, 0, '0');
+        line_end(pr, &l, COLOR_NONE);
+    }
+}
+
+/* -x OFF[,LEN]: hex and ASCII, 16 bytes a line, offsets in the frame. */
+static void print_hex(struct printer *pr, const uint8_t *frame, uint32_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint32_t off = pr->cfg->hex_offset, end = len, i, j;
+    struct line l;
+
+    if (pr->cfg->hex_length && off + pr->cfg->hex_length < end)
+        end = off + pr->cfg->hex_length;
+    for (i = off; i < end; i += 16) {
+        line_begin(pr, &l, COLOR_NONE);
+        put_str(&l, "        0x");
+        for (j = 16; j > 0; j -= 4)
+            put_char(&l, digits[(i >> (j - 4)) & 15]);
+        put_str(&l, ": ");
+        for (j = 0; j < 16; j++) {
+            if (j % 2 == 0)
+                put_char(&l, ' ');
+            if (i + j < end) {
+                put_char(&l, digits[frame[i + j] >> 4]);
+                put_char(&l, digits[frame[i + j] & 15]);
+            } else {
+                put_str(&l, "  ");
+            }
+        }
+        put_str(&l, "  ");
+        for (j = 0; j < 16 && i + j < end; j++) {
+            uint8_t b = frame[i + j];
+            put_char(&l, b >= 0x20 && b < 0x7f ? (char)b : '.');
+        }
+        line_end(pr, &l, COLOR_NONE);
+    }
+}
+
+/* DPI lines (already escaped when stored), one per '\n'. */
+static void print_dpi_lines(struct printer *pr, const char *text,
+                            uint32_t len)
+{
+    struct line l;
+    uint32_t start = 0, i;
+
+    for (i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        if (i > start) {
+            line_begin(pr, &l, COLOR_GREEN);
+            put_mem(&l, text + start, i - start);
+            line_end(pr, &l, COLOR_GREEN);
+        }
+        start = i + 1;
+    }
+}
+
+static void print_attachments(struct printer *pr, const struct tracker *tr,
+                              const struct segment *seg)
+{
+    const struct store *st = tracker_store(tr);
+    uint8_t *buf = pr->blob;
+    uint32_t n;
+    struct line l;
+
+    if (st == NULL)
+        return;
+    if (seg->dpi_blob != STORE_NONE) {
+        n = store_get(st, seg->dpi_blob, buf, STORE_MAX_BLOB);
+        print_dpi_lines(pr, (const char *)buf, n);
+    }
+    if (!pr->cfg->detail && !pr->cfg->hex)
+        return;
+    if (seg->frame_blob == STORE_NONE) {
+        line_begin(pr, &l, COLOR_NONE);
+        put_str(&l, "        (packet bytes not kept: storage full)");
+        line_end(pr, &l, COLOR_NONE);
+        return;
+    }
+    n = store_get(st, seg->frame_blob, buf, STORE_MAX_BLOB);
+    if (pr->cfg->detail)
+        print_detail(pr, buf, n);
+    if (pr->cfg->hex)
+        print_hex(pr, buf, n);
+}
+
 /* ---- lines ------------------------------------------------------------------ */
 
 static void put_tail(struct printer *pr, struct line *l,
@@ -324,8 +589,8 @@ static void put_ids(struct line *l, uint64_t id, uint64_t num)
     put_uint(l, num, 4, '0');
 }
 
-static void print_segment(struct printer *pr, const struct session *s,
-                          const struct segment *seg)
+static void print_segment(struct printer *pr, const struct tracker *tr,
+                          const struct session *s, const struct segment *seg)
 {
     struct line l;
     int from_server = (seg->bits & SEG_FROM_SERVER) != 0;
@@ -334,10 +599,10 @@ static void print_segment(struct printer *pr, const struct session *s,
     if (!pr->cfg->quiet) {
         put_ids(&l, s->id, seg->num);
         put_char(&l, ' ');
-        put_clock(pr, &l, seg->ts_us);
+        put_time(pr, &l, seg->ts_us, prev_time(tr, seg));
         put_str(&l, " |");
     } else {
-        put_clock(pr, &l, seg->ts_us);
+        put_time(pr, &l, seg->ts_us, prev_time(tr, seg));
         put_char(&l, '|');
     }
     put_right(&l, tcp_state_name(seg->client_state), 18);
@@ -355,23 +620,25 @@ static void print_segment(struct printer *pr, const struct session *s,
         put_hex8(&l, seg->ack);
     }
     line_end(pr, &l, seg->color);
+    print_attachments(pr, tr, seg);
 }
 
-static void print_live_segment(struct printer *pr, const struct session *s,
+static void print_live_segment(struct printer *pr, const struct tracker *tr,
+                               const struct session *s,
                                const struct segment *seg)
 {
     struct line l;
     char client[64], server[64], states[32];
 
-    format_endpoint(client, sizeof(client), s->family, &s->client);
-    format_endpoint(server, sizeof(server), s->family, &s->server);
+    format_endpoint(pr, client, sizeof(client), s->family, &s->client);
+    format_endpoint(pr, server, sizeof(server), s->family, &s->server);
     snprintf(states, sizeof(states), "%s/%s",
              tcp_state_name(seg->client_state),
              tcp_state_name(seg->server_state));
     line_begin(pr, &l, seg->color);
     put_ids(&l, s->id, seg->num);
     put_char(&l, ' ');
-    put_clock(pr, &l, seg->ts_us);
+    put_time(pr, &l, seg->ts_us, prev_time(tr, seg));
     put_char(&l, ' ');
     put_str(&l, client);
     put_char(&l, ' ');
@@ -383,6 +650,7 @@ static void print_live_segment(struct printer *pr, const struct session *s,
     put_char(&l, ' ');
     put_tail(pr, &l, seg);
     line_end(pr, &l, seg->color);
+    print_attachments(pr, tr, seg);
 }
 
 static void print_elision(struct printer *pr, const struct session *s)
@@ -433,8 +701,8 @@ static void print_header(struct printer *pr, const struct session *s)
     if (dur < 0)
         dur = 0;
     dur /= 1000;
-    format_endpoint(client, sizeof(client), s->family, &s->client);
-    format_endpoint(server, sizeof(server), s->family, &s->server);
+    format_endpoint(pr, client, sizeof(client), s->family, &s->client);
+    format_endpoint(pr, server, sizeof(server), s->family, &s->server);
     line_begin(pr, &l, COLOR_YELLOW);
     if (!pr->cfg->quiet) {
         put_uint(&l, s->id, 4, '0');
@@ -491,7 +759,7 @@ static void print_event(struct printer *pr, const struct session *s,
     if (pr->cfg->live) {
         put_ids(&l, s->id, s->packets);
         put_char(&l, ' ');
-        put_clock(pr, &l, now_us);
+        put_time(pr, &l, now_us, s->last_us);
         put_char(&l, ' ');
         put_str(&l, what[kind][0]);
         put_str(&l, " (");
@@ -501,10 +769,10 @@ static void print_event(struct printer *pr, const struct session *s,
         if (!pr->cfg->quiet) {
             put_ids(&l, s->id, s->packets);
             put_char(&l, ' ');
-            put_clock(pr, &l, now_us);
+            put_time(pr, &l, now_us, s->last_us);
             put_str(&l, " |");
         } else {
-            put_clock(pr, &l, now_us);
+            put_time(pr, &l, now_us, s->last_us);
             put_char(&l, '|');
         }
         put_centered(&l, what[kind][0]);
@@ -540,7 +808,7 @@ void printer_session_end(void *ctx, const struct tracker *tr,
         if (seg->bits & SEG_MARKED) {
             if (seg->num != next_num)
                 print_elision(pr, s);
-            print_segment(pr, s, seg);
+            print_segment(pr, tr, s, seg);
             seg->bits |= SEG_PRINTED;
             next_num = seg->num + 1;
             printed_any = 1;
@@ -559,12 +827,21 @@ void printer_segment_stored(void *ctx, const struct tracker *tr,
 {
     struct printer *pr = ctx;
 
-    (void)tr;
     if (!pr->cfg->live)
         return;
-    print_live_segment(pr, s, seg);
+    print_live_segment(pr, tr, s, seg);
     seg->bits |= SEG_PRINTED;
     printer_flush(pr);
+}
+
+void printer_set_names(struct printer *pr, struct names *names)
+{
+    pr->names = names;
+}
+
+void printer_set_link(struct printer *pr, enum link_kind link)
+{
+    pr->link = link;
 }
 
 struct printer *printer_new(const struct config *cfg, struct stats *st,
@@ -575,8 +852,9 @@ struct printer *printer_new(const struct config *cfg, struct stats *st,
     if (pr == NULL)
         return NULL;
     pr->buf = malloc(OUTBUF_SIZE);
-    if (pr->buf == NULL) {
-        free(pr);
+    pr->blob = malloc(STORE_MAX_BLOB);
+    if (pr->buf == NULL || pr->blob == NULL) {
+        printer_free(pr);
         return NULL;
     }
     pr->cfg = cfg;
@@ -590,5 +868,6 @@ void printer_free(struct printer *pr)
     if (pr == NULL)
         return;
     free(pr->buf);
+    free(pr->blob);
     free(pr);
 }

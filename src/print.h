@@ -23,6 +23,12 @@ struct printer *printer_new(const struct config *cfg, struct stats *st,
                             int fd);
 void printer_free(struct printer *pr);
 
+struct names;
+/* Print endpoints by name where the table has one (--names, --resolve). */
+void printer_set_names(struct printer *pr, struct names *names);
+/* The link type of the frames, for --detail. */
+void printer_set_link(struct printer *pr, enum link_kind link);
+
 /* tracker hooks (session.h) */
 void printer_session_end(void *ctx, const struct tracker *tr,
                          struct session *s, enum session_end_kind kind,

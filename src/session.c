@@ -25,6 +25,7 @@
 #include "options.h"
 #include "session.h"
 #include "stats.h"
+#include "store.h"
 
 /* ---- tunables (spec 5.6, 7.10) ----------------------------------------- */
 
@@ -33,6 +34,7 @@
 #define TIMEOUT_SHORT_S     30      /* half-open or closing */
 #define TIMEOUT_LONG_S      900     /* anything else */
 #define TIMEOUT_CLOSED_S    30      /* closed: absorb late packets */
+#define DETAIL_BYTES        256     /* covers link + IP + TCP headers */
 
 #define CHUNK_SHIFT 12
 #define CHUNK_ELEMS (1u << CHUNK_SHIFT)
@@ -134,6 +136,9 @@ struct tracker {
     uint64_t next_id;
     uint64_t seed[2];
     struct segment scratch;     /* a packet that could not be stored */
+    struct store *store;        /* frame bytes / DPI lines, if kept */
+    uint32_t keep_bytes;        /* frame bytes to keep per segment */
+    int keep_all_bytes;         /* -x without LEN: the whole frame */
 };
 
 static struct session *sess_at(const struct tracker *tr, uint32_t idx)
@@ -144,6 +149,11 @@ static struct session *sess_at(const struct tracker *tr, uint32_t idx)
 struct segment *tracker_segment(const struct tracker *tr, uint32_t idx)
 {
     return pool_at(&tr->segments, idx);
+}
+
+const struct store *tracker_store(const struct tracker *tr)
+{
+    return tr->store;
 }
 
 static uint32_t sess_index(const struct tracker *tr, const struct session *s)
@@ -399,6 +409,21 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
     tr->buckets = malloc((size_t)tr->nbuckets * sizeof(*tr->buckets));
     if (tr->buckets == NULL)
         goto fail;
+    /* Frame bytes are kept only for -x and --detail: as many as the hex
+     * dump shows (or the whole frame), at least the headers. */
+    if (cfg->hex || cfg->detail || cfg->dpi != DPI_TCP) {
+        tr->store = store_new(STORE_DEFAULT_SLOTS);
+        if (tr->store == NULL)
+            goto fail;
+    }
+    if (cfg->hex) {
+        if (cfg->hex_length)
+            tr->keep_bytes = cfg->hex_offset + cfg->hex_length;
+        else
+            tr->keep_all_bytes = 1;
+    }
+    if (cfg->detail && tr->keep_bytes < DETAIL_BYTES && !tr->keep_all_bytes)
+        tr->keep_bytes = DETAIL_BYTES;
     memset(tr->buckets, 0xFF, (size_t)tr->nbuckets * sizeof(*tr->buckets));
     return tr;
 fail:
@@ -415,7 +440,20 @@ void tracker_free(struct tracker *tr)
     if (tr->segments.chunks)
         pool_destroy(&tr->segments);
     free(tr->buckets);
+    store_free(tr->store);
     free(tr);
+}
+
+/* Return a segment and what it kept to their pools. */
+static void segment_release(struct tracker *tr, uint32_t idx)
+{
+    struct segment *seg = tracker_segment(tr, idx);
+
+    if (tr->store != NULL) {
+        store_release(tr->store, seg->frame_blob);
+        store_release(tr->store, seg->dpi_blob);
+    }
+    pool_free(&tr->segments, idx);
 }
 
 static void free_segments(struct tracker *tr, struct session *s)
@@ -424,7 +462,7 @@ static void free_segments(struct tracker *tr, struct session *s)
 
     while (idx != SEG_NONE) {
         next = tracker_segment(tr, idx)->next;
-        pool_free(&tr->segments, idx);
+        segment_release(tr, idx);
         idx = next;
     }
     s->seg_head = s->seg_tail = SEG_NONE;
@@ -549,6 +587,23 @@ static void segment_fill(struct segment *seg, const struct packet *p,
     seg->color = COLOR_NONE;
     seg->bits = (uint8_t)((from_server ? SEG_FROM_SERVER : 0) |
                           (p->more_fragments ? SEG_FRAGMENT : 0));
+    seg->frame_blob = STORE_NONE;
+    seg->dpi_blob = STORE_NONE;
+}
+
+/* Keep the frame bytes that -x and --detail will print. */
+static void keep_frame(struct tracker *tr, struct segment *seg,
+                       const struct packet *p)
+{
+    uint32_t n = tr->keep_all_bytes ? p->frame_caplen : tr->keep_bytes;
+
+    if (n == 0 || tr->store == NULL)
+        return;
+    if (n > p->frame_caplen)
+        n = p->frame_caplen;
+    if (n > STORE_MAX_BLOB)
+        n = STORE_MAX_BLOB;
+    seg->frame_blob = store_put(tr->store, p->frame, n);
 }
 
 /*
@@ -572,7 +627,7 @@ static void prune_segments(struct tracker *tr, struct session *s)
             (!(seg->bits & SEG_MARKED) || (seg->bits & SEG_PRINTED))) {
             tracker_segment(tr, prev)->next = next;
             tracker_segment(tr, next)->prev = prev;
-            pool_free(&tr->segments, idx);
+            segment_release(tr, idx);
             s->seg_count--;
         } else {
             prev = idx;
@@ -751,6 +806,7 @@ static struct segment *segment_append(struct tracker *tr, struct session *s,
     }
     seg = tracker_segment(tr, idx);
     segment_fill(seg, p, s->packets++, from_server);
+    keep_frame(tr, seg, p);
     seg->prev = s->seg_tail;
     if (s->seg_tail != SEG_NONE)
         tracker_segment(tr, s->seg_tail)->next = idx;

@@ -82,6 +82,8 @@ struct segment {
     uint8_t server_state;
     uint8_t color;
     uint8_t bits;
+    uint32_t frame_blob;        /* captured bytes kept (store.h), or none */
+    uint32_t dpi_blob;          /* DPI lines, '\n'-separated, or none */
 };
 
 struct endpoint {
@@ -165,6 +167,9 @@ void tracker_finish(struct tracker *tr, int64_t now_us);
 
 /* Segment by index (SEG_NONE never passed). */
 struct segment *tracker_segment(const struct tracker *tr, uint32_t idx);
+
+/* Where segments keep captured bytes and DPI lines (NULL if not kept). */
+const struct store *tracker_store(const struct tracker *tr);
 
 /* Bytes of memory one session and one segment slot cost. */
 size_t tracker_session_size(void);
