@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -131,11 +132,16 @@ static pcap_t *open_live(struct capture *c, const struct config *cfg,
 /* ---- files: pcap, pcapng or snoop, chosen by the magic ------------------- */
 
 struct prefixed {
-    FILE *in;
+    int fd;
     unsigned char pre[16];
     size_t len, pos;
 };
 
+/*
+ * One read(2) at a time, so packets arriving slowly on a pipe are
+ * processed as they come.  EINTR is not retried: only SIGINT and SIGTERM
+ * interrupt (the other signals are ignored), and they mean stop.
+ */
 static ssize_t prefixed_read(void *cookie, char *buf, size_t size)
 {
     struct prefixed *p = cookie;
@@ -143,9 +149,9 @@ static ssize_t prefixed_read(void *cookie, char *buf, size_t size)
 
     while (n < size && p->pos < p->len)
         buf[n++] = (char)p->pre[p->pos++];
-    if (n < size)
-        n += fread(buf + n, 1, size - n, p->in);
-    return (ssize_t)n;
+    if (n > 0)
+        return (ssize_t)n;
+    return read(p->fd, buf, size);
 }
 
 static int prefixed_close(void *cookie)
@@ -169,13 +175,35 @@ static FILE *unread_prefix(FILE *f, const unsigned char *pre, size_t len)
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         return NULL;
-    p->in = f;
+    p->fd = fileno(f);
     memcpy(p->pre, pre, len);
     p->len = len;
     g = fopencookie(p, "r", io);
     if (g == NULL)
         free(p);
     return g;
+}
+
+/*
+ * The first bytes, for format detection.  Standard input is read with
+ * read(2) so that stdio buffers nothing the pipe reader would miss.
+ */
+static size_t read_magic(FILE *f, unsigned char *buf, size_t size)
+{
+    size_t got = 0;
+    ssize_t r;
+
+    if (f != stdin)
+        return fread(buf, 1, size, f);
+    while (got < size) {
+        r = read(STDIN_FILENO, buf + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
 }
 
 static int open_file(struct capture *c, const struct config *cfg,
@@ -196,7 +224,7 @@ static int open_file(struct capture *c, const struct config *cfg,
         }
     }
     c->fp = f;
-    got = fread(magic, 1, sizeof(magic), f);
+    got = read_magic(f, magic, sizeof(magic));
     if (snoop_magic_matches(magic, got)) {
         c->snoop = snoop_open(f, magic, got, serr);
         if (c->snoop == NULL) {

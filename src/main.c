@@ -89,8 +89,9 @@ static void time_passes(struct miruo *m, int64_t now_us)
         m->last_stat_us = now_us;
         print_stats(m);
     }
-    if (m->writer != NULL && capture_is_live(m->capture)) {
-        writer_flush(m->writer, m->errbuf);
+    if (m->writer != NULL) {
+        if (capture_is_live(m->capture))
+            writer_flush(m->writer, m->errbuf);
         show_counter(m);
     }
 }
@@ -263,8 +264,7 @@ static int open_writer(struct miruo *m)
         fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
         return -1;
     }
-    m->show_counter = !m->cfg->quiet && isatty(STDERR_FILENO) &&
-                      capture_is_live(m->capture);
+    m->show_counter = !m->cfg->quiet && isatty(STDERR_FILENO);
     return 0;
 }
 
@@ -329,8 +329,9 @@ static int run(struct miruo *m)
             (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
     }
 
+    /* A read interrupted by SIGINT/SIGTERM is a requested stop. */
     if (capture_loop(m->capture, on_frame, on_tick, m, &stop_requested,
-                     m->errbuf) < 0)
+                     m->errbuf) < 0 && !stop_requested)
         status = EXIT_READ_ERROR;
     /* Sessions still open are judged and printed, never lost. */
     tracker_finish(m->tracker, m->stats.now_us);
