@@ -248,6 +248,20 @@ static int ipv6_is_extension(uint8_t nh)
            nh == 135 || nh == 139 || nh == 140;
 }
 
+/* Length of the extension header of type `nh` at `off` (RFC 8200 4.1;
+ * AH counts 4-byte units, RFC 4302), or 0 if it is not captured. */
+static uint32_t ipv6_ext_length(const struct cursor *c, uint32_t off,
+                                uint8_t nh)
+{
+    if (!has(c, off, 8))
+        return 0;
+    if (nh == 44)
+        return 8;
+    if (nh == 51)
+        return ((uint32_t)get_u8(c, off + 1) + 2) * 4;
+    return ((uint32_t)get_u8(c, off + 1) + 1) * 8;
+}
+
 static enum decode_result parse_ipv6(const struct cursor *c, uint32_t off,
                                      struct packet *pkt, uint32_t *l4_off,
                                      uint32_t *l4_wire_len)
@@ -269,20 +283,16 @@ static enum decode_result parse_ipv6(const struct cursor *c, uint32_t off,
     pkt->ip_id = 0;
     hdr_off = off + 40;
     for (n = 0; ipv6_is_extension(nh); n++) {
-        if (n == DECODE_MAX_IPV6_EXT || !has(c, hdr_off, 8))
+        if (n == DECODE_MAX_IPV6_EXT ||
+            (ext_len = ipv6_ext_length(c, hdr_off, nh)) == 0)
             return DECODE_BAD_IP;
         if (nh == 44) {
-            /* Fragment header (RFC 8200 4.5): fixed 8 bytes. */
+            /* Fragment header (RFC 8200 4.5). */
             uint16_t fo = get_be16(c, hdr_off + 2);
             if ((fo & 0xFFF8) != 0)
                 return DECODE_OTHER;    /* later fragment */
             pkt->more_fragments = fo & 1;
             pkt->ip_id = (uint16_t)get_be32(c, hdr_off + 4);
-            ext_len = 8;
-        } else if (nh == 51) {
-            ext_len = ((uint32_t)get_u8(c, hdr_off + 1) + 2) * 4;  /* AH */
-        } else {
-            ext_len = ((uint32_t)get_u8(c, hdr_off + 1) + 1) * 8;
         }
         nh = get_u8(c, hdr_off);
         hdr_off += ext_len;
@@ -426,10 +436,11 @@ static void detail_ipv6(const struct cursor *c, uint32_t off,
     memcpy(d->dst, c->base + off + 24, 16);
     nh = get_u8(c, off + 6);
     for (n = 0; ipv6_is_extension(nh) && n < DECODE_MAX_IPV6_EXT; n++) {
-        if (!has(c, hdr_off, 8))
+        uint32_t len = ipv6_ext_length(c, hdr_off, nh);
+        if (len == 0)
             return;
         nh = get_u8(c, hdr_off);
-        hdr_off += nh == 44 ? 8 : ((uint32_t)get_u8(c, hdr_off + 1) + 1) * 8;
+        hdr_off += len;
     }
     d->proto = nh;
     if (!ipv6_is_extension(nh))

@@ -20,6 +20,13 @@ static int seq_lt(uint32_t a, uint32_t b)
     return (int32_t)(a - b) < 0;
 }
 
+void lookup_mark(struct segment *seg, enum color c)
+{
+    seg->bits |= SEG_MARKED;
+    if (seg->color == COLOR_NONE)
+        seg->color = (uint8_t)c;
+}
+
 static void show(struct session *s, uint32_t reason)
 {
     s->flags |= SESS_SHOWN;
@@ -66,23 +73,27 @@ static void paint_span(const struct lookup_ctx *lc, struct segment *orig,
     }
 }
 
-void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
-                       struct segment *seg, int from_server)
+enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
+                                 struct session *s, struct segment *seg,
+                                 int from_server, uint32_t payload_len)
 {
     struct flow_dir *d = &s->dir[from_server ? 1 : 0];
     const struct flow_dir *peer = &s->dir[from_server ? 0 : 1];
     struct segment *orig;
     uint32_t end = seg->seq + seg->seq_len;
     int is_syn = (seg->flags & TH_SYN) != 0;
-    int64_t elapsed_ms;
+    int64_t elapsed_ms, first_us;
+    /* Payload starts after the SYN's sequence number. */
+    uint32_t data_seq = seg->seq + (is_syn ? 1 : 0);
+    enum seq_class cls;
 
     if (!d->seen) {
         d->seen = 1;
         d->next_seq = end;
-        return;
+        return payload_len ? SEQ_NEW : SEQ_NONE;
     }
     if (seg->seq_len == 0)
-        return;                         /* pure ACK: never a retransmission */
+        return SEQ_NONE;                /* pure ACK: never a retransmission */
     /*
      * Zero-window probe: at most one byte while the peer advertises a zero
      * window (RFC 9293 3.8.6.1).  The receiver drops the byte, so it does
@@ -90,36 +101,40 @@ void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
      */
     if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
         peer->zero_window)
-        return;
+        return SEQ_OLD;
     if (!seq_lt(seg->seq, d->next_seq)) {
-        d->next_seq = end;              /* new data (or a gap before it) */
-        return;
+        /* New data, right after the last, or after a hole. */
+        cls = data_seq == d->next_seq ? SEQ_NEW : SEQ_GAP;
+        d->next_seq = end;
+        return payload_len ? cls : SEQ_NONE;
     }
     /* Keep-alive: 0 or 1 byte at next_seq - 1 (RFC 9293 3.8.4). */
     if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
         seg->seq == d->next_seq - 1)
-        return;
+        return SEQ_OLD;
     if (seq_lt(d->next_seq, end))
         d->next_seq = end;
 
     orig = find_original(lc, s, seg);
+    if (orig != NULL) {
+        first_us = orig->ts_us;
+    } else if (d->forgot && seq_lt(seg->seq, d->forgot_seq)) {
+        /* The original is no longer kept; it is at least as old as the
+         * newest data that was dropped. */
+        first_us = d->forgot_us;
+    } else {
+        return SEQ_OLD; /* fills a gap: out of order, not a retransmission */
+    }
     if (is_syn) {
         if (!lc->cfg->syn_lookup)
-            return;
+            return SEQ_OLD;
         show(s, REASON_SYN_RETRANSMIT);
     } else {
         if (lc->cfg->retransmit_ms == 0)
-            return;
-        /* Without the original kept, the oldest kept segment bounds it. */
-        if (orig != NULL)
-            elapsed_ms = (seg->ts_us - orig->ts_us) / 1000;
-        else if (s->seg_head != SEG_NONE)
-            elapsed_ms = (seg->ts_us -
-                          tracker_segment(lc->tr, s->seg_head)->ts_us) / 1000;
-        else
-            elapsed_ms = (seg->ts_us - s->first_us) / 1000;
+            return SEQ_OLD;
+        elapsed_ms = (seg->ts_us - first_us) / 1000;
         if (elapsed_ms < (int64_t)lc->cfg->retransmit_ms)
-            return;
+            return SEQ_OLD;
         show(s, REASON_RETRANSMIT);
     }
     lc->stats->retransmit++;
@@ -132,6 +147,7 @@ void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
         if (!lc->cfg->live)
             paint_span(lc, orig, seg);
     }
+    return SEQ_OLD;
 }
 
 void lookup_window(struct session *s, const struct segment *seg,

@@ -23,11 +23,20 @@ enum rst_class { RST_CLASS_ABORT, RST_CLASS_AFTER_FIN };
 
 /*
  * Retransmission test for a packet of an existing session, before the
- * sequence tracking is advanced.  `seg` is the new segment (stored or a
- * scratch copy when the pool was full), not yet linked into the session.
+ * sequence tracking is advanced.  `seg` is the new segment, already the
+ * session's last (or a scratch copy when the pool was full).
  */
-void lookup_retransmit(const struct lookup_ctx *lc, struct session *s,
-                       struct segment *seg, int from_server);
+/* Where a segment's payload lies in its direction's sequence space. */
+enum seq_class {
+    SEQ_NONE = 0,   /* no payload (or a SYN/FIN only) */
+    SEQ_NEW,        /* the next bytes, in order */
+    SEQ_GAP,        /* new bytes after a hole */
+    SEQ_OLD         /* bytes already seen: a copy, a probe, a keep-alive */
+};
+
+enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
+                                 struct session *s, struct segment *seg,
+                                 int from_server, uint32_t payload_len);
 
 /* Remember whether this side now advertises a zero window. */
 void lookup_window(struct session *s, const struct segment *seg,

@@ -229,17 +229,15 @@ static int parse_choice(const char *opt, const char *arg,
 
 static int parse_dpi_mode(const char *arg, struct config *cfg)
 {
-    if (strcmp(arg, "tcp") == 0) {
-        cfg->dpi = DPI_TCP;
-        return 0;
+    char err[HTTP_ERRBUF_SIZE];
+    int enabled;
+
+    if (http_config_parse(arg, &cfg->http, &enabled, err) < 0) {
+        option_error("-m (--dpi-mode): %s", err);
+        return -1;
     }
-    if (strcmp(arg, "http") == 0 || strncmp(arg, "http:", 5) == 0) {
-        cfg->dpi = DPI_HTTP;
-        return 0;
-    }
-    fprintf(stderr, "miruo: -m (--dpi-mode): unknown mode '%s' (supported: "
-            "tcp, http, http:REQ,...[:RES,...]). Try 'miruo -h'.\n", arg);
-    return -1;
+    cfg->dpi = enabled ? DPI_HTTP : DPI_TCP;
+    return 0;
 }
 
 /* Join the filter words with single spaces, as the original does. */
@@ -282,7 +280,6 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
     cfg->session_limit = 1024;
     cfg->segment_limit = 65536;
     cfg->dpi = DPI_TCP;
-    cfg->dpi_arg = "tcp";
     cfg->promisc = 1;
     cfg->write_format = "pcap";
 
@@ -357,7 +354,6 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
         case 'm':
             if (parse_dpi_mode(optarg, cfg) < 0)
                 return OPTIONS_EXIT_USAGE;
-            cfg->dpi_arg = optarg;
             break;
         case 'w':
             cfg->write_file = optarg;

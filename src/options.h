@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "dpi_http.h"
+
 enum dpi_mode { DPI_TCP = 0, DPI_HTTP };
 
 /* How the time column is written (--time, after snoop's -t). */
@@ -37,7 +39,7 @@ struct config {
     int quiet;                  /* -q count */
     int all;                    /* --all */
     int live;                   /* --live (implies all) */
-    const char *dpi_arg;        /* -m value as given */
+    struct http_config http;    /* -m http:REQ,...:RES,... header lists */
 
     /* Capture-file features taken from Solaris snoop. */
     const char *write_file;     /* -w: save every captured packet */

@@ -4,8 +4,9 @@
  * Column widths follow the original byte for byte so that `-C0` output of
  * a normal IPv4 session is identical to it; wider values (IPv6 endpoints,
  * IDs past 9999, sizes past 9999) push the rest of the line right.  Lines
- * are built with small appenders into one buffer, not a printf per field,
- * and written in large blocks.
+ * are built with small appenders into one buffer (printf only for the
+ * rarer parts: TCP options, endpoints, --detail) and written in large
+ * blocks.
  */
 #include "config.h"
 

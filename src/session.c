@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "dpi_http.h"
 #include "lookup.h"
 #include "options.h"
 #include "session.h"
@@ -35,6 +36,7 @@
 #define TIMEOUT_LONG_S      900     /* anything else */
 #define TIMEOUT_CLOSED_S    30      /* closed: absorb late packets */
 #define DETAIL_BYTES        256     /* covers link + IP + TCP headers */
+#define DPI_TEXT_MAX        4096    /* DPI lines kept per packet */
 
 #define CHUNK_SHIFT 12
 #define CHUNK_ELEMS (1u << CHUNK_SHIFT)
@@ -121,6 +123,7 @@ static void pool_free(struct pool *p, uint32_t idx)
 
 /* ---- the tracker --------------------------------------------------------- */
 
+
 struct tracker {
     const struct config *cfg;
     struct stats *stats;
@@ -136,6 +139,11 @@ struct tracker {
     uint64_t next_id;
     uint64_t seed[2];
     struct segment scratch;     /* a packet that could not be stored */
+    uint32_t opening_syns;      /* stored opening SYNs */
+    unsigned char **http_chunks;/* -m http: parser state per session slot */
+    uint32_t http_nchunks;
+    char dpi_text[DPI_TEXT_MAX];/* DPI lines of the packet being fed */
+    uint32_t dpi_len;
     struct store *store;        /* frame bytes / DPI lines, if kept */
     uint32_t keep_bytes;        /* frame bytes to keep per segment */
     int keep_all_bytes;         /* -x without LEN: the whole frame */
@@ -156,32 +164,91 @@ const struct store *tracker_store(const struct tracker *tr)
     return tr->store;
 }
 
-static uint32_t sess_index(const struct tracker *tr, const struct session *s)
-{
-    /* Sessions record nothing about their slot; find it from the chunk. */
-    uint32_t c;
+/* ---- HTTP inspection (-m http) -------------------------------------------
+ * Parser state lives beside the session pool, slot for slot, in chunks
+ * reserved as sessions first use them.
+ */
 
-    for (c = 0; c < tr->sessions.nchunks; c++) {
-        const unsigned char *base = tr->sessions.chunks[c];
-        if (base != NULL && (const unsigned char *)s >= base &&
-            (const unsigned char *)s <
-                base + (size_t)CHUNK_ELEMS * tr->sessions.elem_size)
-            return (c << CHUNK_SHIFT) |
-                   (uint32_t)(((const unsigned char *)s - base) /
-                              tr->sessions.elem_size);
+static struct http_session *http_state(struct tracker *tr, uint32_t idx)
+{
+    uint32_t c = idx >> CHUNK_SHIFT;
+
+    if (c >= tr->http_nchunks) {
+        uint32_t n = tr->http_nchunks ? tr->http_nchunks : 16;
+        unsigned char **m;
+        while (n <= c)
+            n *= 2;
+        m = realloc(tr->http_chunks, n * sizeof(*m));
+        if (m == NULL)
+            return NULL;
+        memset(m + tr->http_nchunks, 0,
+               (n - tr->http_nchunks) * sizeof(*m));
+        tr->http_chunks = m;
+        tr->http_nchunks = n;
     }
-    return SEG_NONE;
+    if (tr->http_chunks[c] == NULL) {
+        tr->http_chunks[c] = malloc((size_t)CHUNK_ELEMS *
+                                    http_session_size());
+        if (tr->http_chunks[c] == NULL)
+            return NULL;
+    }
+    return (struct http_session *)(tr->http_chunks[c] +
+               (size_t)(idx & CHUNK_MASK) * http_session_size());
 }
 
-size_t tracker_session_size(void)
+static void http_collect(void *ctx, const char *line, size_t len)
 {
-    return sizeof(struct session);
+    struct tracker *tr = ctx;
+
+    if (tr->dpi_len + len + 1 > sizeof(tr->dpi_text))
+        return;                 /* more lines than a packet can keep */
+    if (tr->dpi_len > 0)
+        tr->dpi_text[tr->dpi_len++] = '\n';
+    memcpy(tr->dpi_text + tr->dpi_len, line, len);
+    tr->dpi_len += (uint32_t)len;
 }
 
-size_t tracker_segment_size(void)
+/*
+ * Feed a packet's payload to the HTTP parser when it is the next data of
+ * its direction; the lines it yields are kept with the segment, which is
+ * then printed with its session.
+ */
+static void http_inspect(struct tracker *tr, uint32_t idx,
+                         struct segment *seg, const struct packet *p,
+                         enum seq_class cls, int stored)
 {
-    return sizeof(struct segment);
+    struct http_session *hs;
+    int from_server = (seg->bits & SEG_FROM_SERVER) != 0;
+
+    if (tr->cfg->dpi != DPI_HTTP || cls == SEQ_NONE || cls == SEQ_OLD)
+        return;
+    hs = http_state(tr, idx);
+    if (hs == NULL)
+        return;
+    if (cls == SEQ_GAP)
+        http_session_gap(hs, from_server);
+    tr->dpi_len = 0;
+    http_session_feed(hs, &tr->cfg->http, from_server, p->ts_us, p->payload,
+                      p->payload_caplen, p->payload_len, http_collect, tr);
+    if (tr->dpi_len == 0 || !stored)
+        return;
+    seg->dpi_blob = store_put(tr->store, tr->dpi_text, tr->dpi_len);
+    seg->bits |= SEG_MARKED;
 }
+
+static void http_start(struct tracker *tr, uint32_t idx, int midstream)
+{
+    struct http_session *hs;
+
+    if (tr->cfg->dpi != DPI_HTTP || (hs = http_state(tr, idx)) == NULL)
+        return;
+    http_session_init(hs);
+    if (midstream) {
+        http_session_gap(hs, 0);
+        http_session_gap(hs, 1);
+    }
+}
+
 
 const char *tcp_state_name(enum tcp_state st)
 {
@@ -396,10 +463,13 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
     random_seed(tr->seed);
     for (l = 0; l < LIST_COUNT; l++)
         tr->list_head[l] = tr->list_tail[l] = SEG_NONE;
+    /* Opening SYNs do not count against -l (spec 5.2): the pool has room
+     * for one per session on top of the -l others. */
     if (pool_init(&tr->sessions, sizeof(struct session),
                   cfg->session_limit) < 0 ||
         pool_init(&tr->segments, sizeof(struct segment),
-                  cfg->segment_limit) < 0)
+                  cfg->segment_limit && cfg->session_limit
+                      ? cfg->segment_limit + cfg->session_limit : 0) < 0)
         goto fail;
     /* Buckets: a power of two at least twice the session limit. */
     want = cfg->session_limit ? cfg->session_limit : 32768;
@@ -441,7 +511,19 @@ void tracker_free(struct tracker *tr)
         pool_destroy(&tr->segments);
     free(tr->buckets);
     store_free(tr->store);
+    if (tr->http_chunks != NULL) {
+        uint32_t c;
+        for (c = 0; c < tr->http_nchunks; c++)
+            free(tr->http_chunks[c]);
+        free(tr->http_chunks);
+    }
     free(tr);
+}
+
+/* Segments stored, the opening SYNs excepted (ActiveSegment, -l). */
+static uint32_t counted_segments(const struct tracker *tr)
+{
+    return tr->segments.used - tr->opening_syns;
 }
 
 /* Return a segment and what it kept to their pools. */
@@ -449,6 +531,8 @@ static void segment_release(struct tracker *tr, uint32_t idx)
 {
     struct segment *seg = tracker_segment(tr, idx);
 
+    if (seg->bits & SEG_OPENING)
+        tr->opening_syns--;
     if (tr->store != NULL) {
         store_release(tr->store, seg->frame_blob);
         store_release(tr->store, seg->dpi_blob);
@@ -467,7 +551,7 @@ static void free_segments(struct tracker *tr, struct session *s)
     }
     s->seg_head = s->seg_tail = SEG_NONE;
     s->seg_count = 0;
-    tr->stats->active_segments = tr->segments.used;
+    tr->stats->active_segments = counted_segments(tr);
 }
 
 /* Forget a session completely (its slot returns to the pool). */
@@ -518,22 +602,30 @@ static int reclaim_closed(struct tracker *tr)
     return 1;
 }
 
+static int is_opening_syn(uint8_t flags)
+{
+    return (flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN;
+}
+
 static uint32_t session_create(struct tracker *tr, const struct packet *p,
                                uint32_t h, int client_is_src)
 {
     struct session *s;
     uint32_t idx;
 
-    if (tr->cfg->session_limit &&
-        tr->stats->active_sessions >= tr->cfg->session_limit) {
-        tr->stats->drop_session++;
-        return SEG_NONE;
-    }
-    idx = pool_alloc(&tr->sessions);
-    if (idx == SEG_NONE && reclaim_closed(tr))
+    idx = SEG_NONE;
+    if (!tr->cfg->session_limit ||
+        tr->stats->active_sessions < tr->cfg->session_limit) {
         idx = pool_alloc(&tr->sessions);
+        if (idx == SEG_NONE && reclaim_closed(tr))
+            idx = pool_alloc(&tr->sessions);
+    }
     if (idx == SEG_NONE) {
-        tr->stats->drop_session++;
+        /* Counted once per refused connection: its opening SYN.  Later
+         * packets of it, which could start a mid-stream session, are not
+         * counted again. */
+        if (is_opening_syn(p->flags))
+            tr->stats->drop_session++;
         return SEG_NONE;
     }
     s = sess_at(tr, idx);
@@ -555,6 +647,7 @@ static uint32_t session_create(struct tracker *tr, const struct packet *p,
     s->seg_head = s->seg_tail = SEG_NONE;
     s->idle_list = LIST_NONE;
     s->first_us = s->last_us = p->ts_us;
+    s->prune_at = PRUNE_ABOVE;
     table_insert(tr, idx);
     if (!tr->cfg->session_limit && tr->in_table > tr->nbuckets)
         table_grow(tr);
@@ -606,17 +699,35 @@ static void keep_frame(struct tracker *tr, struct segment *seg,
     seg->frame_blob = store_put(tr->store, p->frame, n);
 }
 
+/* A stored segment is dropped: remember, per direction, the newest data
+ * no longer kept, so a later copy of it is still known as a retransmission
+ * (and its age bounded from below). */
+static void forget_segment(struct session *s, const struct segment *seg)
+{
+    struct flow_dir *d = &s->dir[(seg->bits & SEG_FROM_SERVER) ? 1 : 0];
+    uint32_t end = seg->seq + seg->seq_len;
+
+    if (seg->seq_len == 0)
+        return;
+    if (!d->forgot || (int32_t)(end - d->forgot_seq) > 0)
+        d->forgot_seq = end;
+    if (!d->forgot || seg->ts_us > d->forgot_us)
+        d->forgot_us = seg->ts_us;
+    d->forgot = 1;
+}
+
 /*
  * Keep a long session's memory bounded (spec 5.6): when it holds more
- * than PRUNE_ABOVE segments, drop unmarked (or already printed) ones from
+ * than prune_at segments, drop unmarked (or already printed) ones from
  * the oldest on, never the first, until fewer than PRUNE_DOWN_TO remain.
- * Amortised O(1): it runs once per ~1000 stored segments.
+ * When marked segments keep it above that, the next pass waits for
+ * another PRUNE_DOWN_TO segments, so the cost stays amortised O(1).
  */
 static void prune_segments(struct tracker *tr, struct session *s)
 {
     uint32_t prev, idx, next;
 
-    if (s->seg_count <= PRUNE_ABOVE || s->seg_head == SEG_NONE)
+    if (s->seg_count <= s->prune_at || s->seg_head == SEG_NONE)
         return;
     prev = s->seg_head;
     idx = tracker_segment(tr, prev)->next;
@@ -627,6 +738,7 @@ static void prune_segments(struct tracker *tr, struct session *s)
             (!(seg->bits & SEG_MARKED) || (seg->bits & SEG_PRINTED))) {
             tracker_segment(tr, prev)->next = next;
             tracker_segment(tr, next)->prev = prev;
+            forget_segment(s, seg);
             segment_release(tr, idx);
             s->seg_count--;
         } else {
@@ -634,7 +746,9 @@ static void prune_segments(struct tracker *tr, struct session *s)
         }
         idx = next;
     }
-    tr->stats->active_segments = tr->segments.used;
+    s->prune_at = s->seg_count + PRUNE_DOWN_TO > PRUNE_ABOVE
+                      ? s->seg_count + PRUNE_DOWN_TO : PRUNE_ABOVE;
+    tr->stats->active_segments = counted_segments(tr);
 }
 
 /* Mark the -v N segments stored before `seg` (spec 7.8). */
@@ -651,13 +765,6 @@ static void mark_context_before(struct tracker *tr, const struct segment *seg)
 }
 
 /* ---- the state machine (spec section 6) ---------------------------------- */
-
-void lookup_mark(struct segment *seg, enum color c)
-{
-    seg->bits |= SEG_MARKED;
-    if (seg->color == COLOR_NONE)
-        seg->color = (uint8_t)c;
-}
 
 static int rst_after_fin(int snd, int rcv)
 {
@@ -780,21 +887,21 @@ static int session_is_closed(const struct session *s)
 
 /* ---- per packet (spec 5.5 as amended) ------------------------------------ */
 
-static int is_opening_syn(uint8_t flags)
-{
-    return (flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) == TH_SYN;
-}
-
 /* Store the packet as a segment of the session, or use the scratch slot
  * when the segment pool is full.  Returns the segment. */
 static struct segment *segment_append(struct tracker *tr, struct session *s,
                                       const struct packet *p, int from_server,
-                                      int *stored)
+                                      int opening, int *stored)
 {
-    uint32_t idx = pool_alloc(&tr->segments);
+    uint32_t idx = SEG_NONE;
     struct segment *seg;
 
+    if (opening || !tr->cfg->segment_limit ||
+        counted_segments(tr) < tr->cfg->segment_limit)
+        idx = pool_alloc(&tr->segments);
     if (idx == SEG_NONE) {
+        /* Not kept, but still counted, numbered and run through the
+         * state machine and the lookups (decisions.md #7). */
         tr->stats->drop_segment++;
         s->missing++;
         s->reasons |= REASON_TRUNCATED;
@@ -806,6 +913,10 @@ static struct segment *segment_append(struct tracker *tr, struct session *s,
     }
     seg = tracker_segment(tr, idx);
     segment_fill(seg, p, s->packets++, from_server);
+    if (opening) {
+        seg->bits |= SEG_OPENING;
+        tr->opening_syns++;
+    }
     keep_frame(tr, seg, p);
     seg->prev = s->seg_tail;
     if (s->seg_tail != SEG_NONE)
@@ -814,7 +925,7 @@ static struct segment *segment_append(struct tracker *tr, struct session *s,
         s->seg_head = idx;
     s->seg_tail = idx;
     s->seg_count++;
-    tr->stats->active_segments = tr->segments.used;
+    tr->stats->active_segments = counted_segments(tr);
     if (tr->stats->active_segments > tr->stats->active_segments_max)
         tr->stats->active_segments_max = tr->stats->active_segments;
     *stored = 1;
@@ -831,20 +942,23 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
     uint32_t idx;
     int stored, synack = (p->flags & (TH_SYN | TH_ACK | TH_RST)) ==
                          (TH_SYN | TH_ACK);
+    int opening = is_opening_syn(p->flags);
 
     /* A SYN/ACK first: its receiver is the client whose SYN we missed. */
     idx = session_create(tr, p, h, !synack);
     if (idx == SEG_NONE)
         return SEG_NONE;
     s = sess_at(tr, idx);
-    if (is_opening_syn(p->flags)) {
+    http_start(tr, idx, !opening);
+    if (opening) {
         s->client_state = ST_SYN_SENT;
         s->server_state = ST_SYN_RECV;
         s->syn_seq = p->seq;
         s->syn_ack = p->ack;
+        s->flags |= SESS_HAVE_SYN;
         s->dir[0].next_seq = p->seq + 1 + p->payload_len;
         s->dir[0].seen = 1;
-        seg = segment_append(tr, s, p, 0, &stored);
+        seg = segment_append(tr, s, p, 0, 1, &stored);
         seg->client_state = ST_SYN_SENT;
         seg->server_state = ST_SYN_RECV;
         lookup_mark(seg, dup_break && !tr->cfg->quiet ? COLOR_RED
@@ -857,15 +971,21 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
     } else {
         s->flags |= SESS_MIDSTREAM;
         if (synack) {
+            /* The SYN was missed; its sequence number is ack - 1. */
             s->client_state = ST_SYN_SENT;
             s->server_state = ST_SYN_RECV;
+            s->syn_seq = p->ack - 1;
+            s->syn_ack = 0;
+            s->flags |= SESS_HAVE_SYN;
         } else {
             s->client_state = ST_ESTABLISHED;
             s->server_state = ST_ESTABLISHED;
         }
         s->bytes += p->wire_len;
-        seg = segment_append(tr, s, p, synack, &stored);
-        lookup_retransmit(&tr->lc, s, seg, synack);
+        seg = segment_append(tr, s, p, synack, 0, &stored);
+        http_inspect(tr, idx, seg, p,
+                     lookup_retransmit(&tr->lc, s, seg, synack,
+                                       p->payload_len), stored);
         lookup_window(s, seg, synack);
         lookup_delay_fragment(&tr->lc, s, seg, NULL, p->ts_us,
                               p->more_fragments);
@@ -873,11 +993,23 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         lookup_mark(seg, COLOR_NONE);   /* the first packet is always shown */
     }
     s->context_left = tr->cfg->view_context;
-    list_touch(tr, idx);
     if (tr->hooks.segment_stored)
         tr->hooks.segment_stored(tr->hooks.ctx, tr, s, seg);
-    (void)stored;
+    if (session_is_closed(s)) {         /* e.g. a lone RST */
+        session_end(tr, idx, END_CLOSED, p->ts_us, 1);
+        return idx;
+    }
+    list_touch(tr, idx);
     return idx;
+}
+
+/* Is this opening SYN a copy of the session's own SYN (spec 5.3)? */
+static int is_syn_copy(const struct session *s, const struct packet *p)
+{
+    if (!(s->flags & SESS_HAVE_SYN) || p->seq != s->syn_seq)
+        return 0;
+    /* Only the sequence number is known when the SYN was missed. */
+    return (s->flags & SESS_MIDSTREAM) || p->ack == s->syn_ack;
 }
 
 void tracker_packet(struct tracker *tr, const struct packet *p)
@@ -887,15 +1019,14 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     uint32_t h = hash_flow(tr, p), idx;
     int64_t prev_us;
     int from_server = 0, stored, was_marked;
+    enum seq_class cls;
 
     idx = table_find(tr, p, h, &from_server);
     if (idx != SEG_NONE && (sess_at(tr, idx)->flags & SESS_CLOSED)) {
         /* A late packet of a closed connection, or a new one on the same
          * ports: only a new SYN starts over. */
-        if (!is_opening_syn(p->flags)) {
-            list_touch(tr, idx);
+        if (!is_opening_syn(p->flags))
             return;
-        }
         session_release(tr, idx);
         idx = SEG_NONE;
     }
@@ -904,9 +1035,7 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
         return;
     }
     s = sess_at(tr, idx);
-    if (is_opening_syn(p->flags) &&
-        (p->seq != s->syn_seq || p->ack != s->syn_ack ||
-         (s->flags & SESS_MIDSTREAM))) {
+    if (is_opening_syn(p->flags) && !is_syn_copy(s, p)) {
         /* A new connection on the same endpoints (spec 5.3). */
         tr->stats->error_break++;
         session_end(tr, idx, END_ERROR_BREAK, p->ts_us, 0);
@@ -917,10 +1046,11 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     prev = s->seg_tail != SEG_NONE ? tracker_segment(tr, s->seg_tail) : NULL;
     prev_us = s->last_us;
     s->bytes += p->wire_len;
-    seg = segment_append(tr, s, p, from_server, &stored);
-    if (prev == seg)
-        prev = NULL;
-    lookup_retransmit(&tr->lc, s, seg, from_server);
+    seg = segment_append(tr, s, p, from_server, 0, &stored);
+    cls = lookup_retransmit(&tr->lc, s, seg, from_server, p->payload_len);
+    if (!stored)
+        forget_segment(s, seg);
+    http_inspect(tr, idx, seg, p, cls, stored);
     lookup_window(s, seg, from_server);
     lookup_delay_fragment(&tr->lc, s, seg, prev, prev_us, p->more_fragments);
     s->last_us = p->ts_us;
@@ -978,32 +1108,30 @@ void tracker_expire(struct tracker *tr, int64_t now_us)
     }
 }
 
-static int by_id(const void *a, const void *b)
+/* Order open sessions by ID, so output at the end is stable. */
+static int by_id(const void *a, const void *b, void *ctx)
 {
-    const struct session *x = *(struct session *const *)a;
-    const struct session *y = *(struct session *const *)b;
+    const struct tracker *tr = ctx;
+    const struct session *x = sess_at(tr, *(const uint32_t *)a);
+    const struct session *y = sess_at(tr, *(const uint32_t *)b);
 
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
 void tracker_finish(struct tracker *tr, int64_t now_us)
 {
-    struct session **open;
-    uint32_t n = 0, i;
+    uint32_t *open, n = 0, i, idx;
     int l;
 
     open = malloc(((size_t)tr->in_table + 1) * sizeof(*open));
     if (open == NULL)
         return;
-    for (l = LIST_SHORT; l < LIST_CLOSED; l++) {
-        uint32_t idx;
-        for (idx = tr->list_head[l]; idx != SEG_NONE;
+    for (l = LIST_SHORT; l < LIST_CLOSED; l++)
+        for (idx = tr->list_head[l]; idx != NO_INDEX;
              idx = sess_at(tr, idx)->idle_next)
-            open[n++] = sess_at(tr, idx);
-    }
-    /* Print in the order the sessions began, so output is stable. */
-    qsort(open, n, sizeof(*open), by_id);
+            open[n++] = idx;
+    qsort_r(open, n, sizeof(*open), by_id, tr);
     for (i = 0; i < n; i++)
-        session_end(tr, sess_index(tr, open[i]), END_EXIT, now_us, 0);
+        session_end(tr, open[i], END_EXIT, now_us, 0);
     free(open);
 }

@@ -56,13 +56,16 @@ enum color {
 #define REASON_ERROR_BREAK      0x0080u
 #define REASON_TRUNCATED        0x0100u   /* annotation: packets missing */
 
-#define SEG_NONE 0xFFFFFFFFu
+/* "No entry" for every pool index: segments, sessions, list links. */
+#define NO_INDEX 0xFFFFFFFFu
+#define SEG_NONE NO_INDEX
 
 /* Segment bits. */
 #define SEG_MARKED       0x01   /* print it when the session is printed */
 #define SEG_PRINTED      0x02   /* already printed (--live) */
 #define SEG_FROM_SERVER  0x04   /* direction: server -> client */
 #define SEG_FRAGMENT     0x08   /* IP more-fragments bit */
+#define SEG_OPENING      0x10   /* the opening SYN (not counted by -l) */
 
 /* One stored TCP packet of a session. */
 struct segment {
@@ -94,7 +97,10 @@ struct endpoint {
 /* Per-direction sequence tracking for the retransmission lookup. */
 struct flow_dir {
     uint32_t next_seq;          /* highest sequence number seen + 1 */
+    uint32_t forgot_seq;        /* end of the newest data no longer kept */
+    int64_t forgot_us;          /* when that data was seen */
     uint8_t seen;               /* next_seq is valid */
+    uint8_t forgot;             /* forgot_seq is valid */
     uint8_t zero_window;        /* last segment advertised window 0 */
 };
 
@@ -102,6 +108,7 @@ struct flow_dir {
 #define SESS_SHOWN      0x01    /* print it when it ends */
 #define SESS_MIDSTREAM  0x02    /* first seen without its SYN */
 #define SESS_CLOSED     0x04    /* ended; kept briefly to absorb stragglers */
+#define SESS_HAVE_SYN   0x08    /* syn_seq known (SYN or SYN/ACK seen) */
 
 struct session {
     struct endpoint client;     /* sender of the first SYN (or packet) */
@@ -123,6 +130,7 @@ struct session {
     uint32_t syn_ack;
     uint32_t reasons;           /* REASON_* */
     uint32_t context_left;      /* -v countdown */
+    uint32_t prune_at;          /* prune when holding more than this */
     uint8_t family;
     uint8_t client_state;
     uint8_t server_state;
@@ -170,9 +178,5 @@ struct segment *tracker_segment(const struct tracker *tr, uint32_t idx);
 
 /* Where segments keep captured bytes and DPI lines (NULL if not kept). */
 const struct store *tracker_store(const struct tracker *tr);
-
-/* Bytes of memory one session and one segment slot cost. */
-size_t tracker_session_size(void);
-size_t tracker_segment_size(void);
 
 #endif /* MIRUO_SESSION_H */
