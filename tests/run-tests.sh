@@ -11,7 +11,7 @@ export TZ=UTC LC_ALL=C
 
 : "${MIRUO:?}" "${MKPCAP:?}" "${SRCDIR:?}" "${BUILDDIR:?}"
 T="$SRCDIR/tests"
-WORK="$BUILDDIR/tests/out"
+WORK="${MIRUO_TEST_OUT:-$BUILDDIR/tests/out}"
 CASES="$WORK/cases"
 rm -rf "$WORK"
 mkdir -p "$CASES"
