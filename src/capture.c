@@ -113,8 +113,9 @@ static pcap_t *open_live(struct capture *c, const struct config *cfg,
         if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
             set_err(errbuf, "%s: no such device (%s)", c->device, why);
         else if (rc == PCAP_ERROR_PERM_DENIED)
-            set_err(errbuf, "%s: permission denied; capturing needs root "
-                    "(%s)", c->device, why);
+            set_err(errbuf, "%s: permission denied: live capture needs the "
+                    "CAP_NET_RAW capability (run as root) (%s)", c->device,
+                    why);
         else
             set_err(errbuf, "%s: %s", c->device,
                     why[0] ? why : pcap_statustostr(rc));

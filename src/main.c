@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +303,39 @@ static void report_drops(struct miruo *m)
                 (unsigned long long)cc.ifdrop);
 }
 
+/*
+ * -Z USER: give up root once the capture is open and the filter set, as
+ * tcpdump does.  Every step is checked, and so is the result: the ids are
+ * USER's and root cannot be regained.
+ */
+static int drop_privileges(const char *user)
+{
+    struct passwd *pw;
+    gid_t gid;
+
+    errno = 0;
+    pw = getpwnam(user);
+    if (pw == NULL) {
+        fprintf(stderr, "miruo: -Z: unknown user '%s'\n", user);
+        return -1;
+    }
+    gid = pw->pw_gid;
+    if (setgroups(1, &gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0) {
+        fprintf(stderr, "miruo: -Z: cannot become user '%s': %s\n", user,
+                strerror(errno));
+        return -1;
+    }
+    if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+        getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+        setuid(0) == 0) {
+        fprintf(stderr, "miruo: -Z: still able to act as root after "
+                "switching to '%s'; refusing to run\n", user);
+        return -1;
+    }
+    return 0;
+}
+
 static int run(struct miruo *m)
 {
     const struct config *cfg = m->cfg;
@@ -320,6 +356,8 @@ static int run(struct miruo *m)
     printer_set_link(m->printer, m->link);
     printer_set_names(m->printer, m->names);
     if (open_writer(m) < 0)
+        return EXIT_USAGE;
+    if (cfg->drop_user != NULL && drop_privileges(cfg->drop_user) < 0)
         return EXIT_USAGE;
     capture_describe(m->capture, banner, sizeof(banner));
     fprintf(stderr, "%s\n", banner);

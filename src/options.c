@@ -57,6 +57,7 @@ static const char usage_text[] =
 "       --write-names              # write FILE.names for a -f capture, exit\n"
 "       --resolve                  # look up names of addresses (DNS)\n"
 "       --detail                   # print link, IP and TCP header fields\n"
+"   -Z, --relinquish-privileges=user # run as user once the capture is open\n"
 "\n"
 "  expression: see man tcpdump\n"
 "\n"
@@ -116,11 +117,12 @@ static const struct option long_options[] = {
     { "write-names",   no_argument,       NULL, OPT_WRITE_NAMES },
     { "resolve",       no_argument,       NULL, OPT_RESOLVE },
     { "detail",        no_argument,       NULL, OPT_DETAIL },
+    { "relinquish-privileges", required_argument, NULL, 'Z' },
     { NULL, 0, NULL, 0 }
 };
 
 static const char short_options[] =
-    "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:qw:c:p:x:PB:d";
+    "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:qw:c:p:x:PB:dZ:";
 
 /* The long name that belongs to a short option, for error messages. */
 static const char *long_name_of(int c)
@@ -424,6 +426,9 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             break;
         case OPT_DETAIL:
             cfg->detail = 1;
+            break;
+        case 'Z':
+            cfg->drop_user = optarg;
             break;
         case 'q':
             cfg->quiet++;

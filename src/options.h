@@ -59,6 +59,7 @@ struct config {
     int write_names;            /* --write-names */
     int resolve;                /* --resolve */
     int detail;                 /* --detail */
+    const char *drop_user;      /* -Z: run as this user after opening */
 };
 
 /* Outcome of parsing: run, or exit with the given status. */

@@ -90,3 +90,26 @@ check cli/color_elision_plain grep -q '^0001:\*\*\*\* ' "$WORK/c.out"
 rc=${PIPESTATUS[0]}
 check cli/sigpipe_quiet test "$rc" = 0 -o "$rc" = 141
 check cli/sigpipe_no_message test ! -s "$WORK/pipe.err" -o -z "$(grep -v '^reading' "$WORK/pipe.err")"
+
+# -Z USER: drop root after opening the capture (as root only).
+if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
+    "$MIRUO" -C0 --all -Z nobody -f "$CASES/normal.pcap" >"$WORK/z.out" 2>"$WORK/z.err"
+    check cli/Z_drops_and_runs test $? = 0
+    check cli/Z_output_unchanged cmp -s "$WORK/z.out" "$T/golden/normal_all.out"
+    # The capture is opened before the drop: a file nobody cannot read works.
+    cp "$CASES/normal.pcap" "$WORK/root-only.pcap"
+    chmod 600 "$WORK/root-only.pcap"
+    "$MIRUO" -C0 --all -Z nobody -f "$WORK/root-only.pcap" >/dev/null 2>&1
+    check cli/Z_after_open test $? = 0
+    expect_error Z_unknown_user 1 "miruo: -Z: unknown user 'no-such-user-x'" -Z no-such-user-x -f "$CASES/normal.pcap"
+    expect_error Z_root_refused 1 "still able to act as root" -Z root -f "$CASES/normal.pcap"
+else
+    skip cli/Z "not root or no user 'nobody'"
+fi
+# A live open without permission names the missing capability.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$MIRUO" -i lo \
+        >/dev/null 2>"$WORK/perm.err"
+    check cli/live_permission_exit test $? = 1
+    check cli/live_permission_names_cap grep -q 'CAP_NET_RAW' "$WORK/perm.err"
+fi
