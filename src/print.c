@@ -227,23 +227,44 @@ static int64_t prev_time(const struct tracker *tr, const struct segment *seg)
 }
 
 /* a.b.c.d:port or [v6addr]:port, or name:port when the address has one */
-static void format_endpoint(struct printer *pr, char *buf, size_t size,
-                            int family, const struct endpoint *e)
+static void put_endpoint(struct printer *pr, struct line *l, int family,
+                         const struct endpoint *e)
 {
     char addr[INET6_ADDRSTRLEN];
     const char *name = pr->names ? names_lookup(pr->names, family, e->addr)
                                  : NULL;
+    int i;
 
     if (name != NULL) {
-        snprintf(buf, size, "%s:%u", name, e->port);
+        put_str(l, name);
     } else if (family == 6) {
         if (inet_ntop(AF_INET6, e->addr, addr, sizeof(addr)) == NULL)
             strcpy(addr, "?");
-        snprintf(buf, size, "[%s]:%u", addr, e->port);
+        put_char(l, '[');
+        put_str(l, addr);
+        put_char(l, ']');
     } else {
-        snprintf(buf, size, "%u.%u.%u.%u:%u", e->addr[0], e->addr[1],
-                 e->addr[2], e->addr[3], e->port);
+        for (i = 0; i < 4; i++) {
+            if (i)
+                put_char(l, '.');
+            put_uint(l, e->addr[i], 0, '0');
+        }
     }
+    put_char(l, ':');
+    put_uint(l, e->port, 0, '0');
+}
+
+/* The same into a NUL-terminated buffer (for aligned columns). */
+static void format_endpoint(struct printer *pr, char *buf, size_t size,
+                            int family, const struct endpoint *e)
+{
+    struct line l;
+
+    l.p = buf;
+    l.len = 0;
+    l.cap = size - 1;
+    put_endpoint(pr, &l, family, e);
+    buf[l.len] = '\0';
 }
 
 /* ">-AP--->": direction, URG ACK PSH RST SYN FIN, direction (spec 8.4). */
@@ -281,21 +302,12 @@ static uint32_t option_value(const uint8_t *o, unsigned len)
     }
 }
 
-size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
-                         unsigned len)
+/* Render TCP options as the original does, with bounds checks: the walk
+ * stops at EOL or at the first option whose length is impossible. */
+static void put_tcp_options(struct line *l, const uint8_t *opt, unsigned len)
 {
-    size_t n = 0;
-    unsigned i = 0, kind, olen;
-    int w;
+    unsigned i = 0, kind, olen, n = 0;
 
-    if (size == 0)
-        return 0;
-    buf[0] = '\0';
-#define APPEND(...) do { \
-        w = snprintf(buf + n, size - n, __VA_ARGS__); \
-        if (w < 0 || (size_t)w >= size - n) return n; \
-        n += (size_t)w; \
-    } while (0)
     while (i < len) {
         kind = opt[i];
         if (kind == 0)                          /* end of option list */
@@ -304,42 +316,51 @@ size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
             i++;
             continue;
         }
-        if (i + 1 >= len) {
-            APPEND("%sbad opt[%u]", n ? ", " : "", kind);
-            break;
-        }
-        olen = opt[i + 1];
+        if (n++)
+            put_str(l, ", ");
+        olen = i + 1 < len ? opt[i + 1] : 0;
         if (olen < 2 || i + olen > len) {
-            APPEND("%sbad opt[%u] len=%u", n ? ", " : "", kind, olen);
+            put_str(l, "bad opt[");
+            put_uint(l, kind, 0, '0');
+            put_char(l, ']');
+            if (i + 1 < len) {
+                put_str(l, " len=");
+                put_uint(l, olen, 0, '0');
+            }
             break;
         }
-        if (n)
-            APPEND(", ");
         switch (kind) {
         case 2:
-            APPEND("mss=%u", option_value(opt + i, olen));
+            put_str(l, "mss=");
+            put_uint(l, option_value(opt + i, olen), 0, '0');
             break;
         case 3:
-            APPEND("wscale=%u", option_value(opt + i, olen));
+            put_str(l, "wscale=");
+            put_uint(l, option_value(opt + i, olen), 0, '0');
             break;
         case 4:
-            APPEND("sackOK");
+            put_str(l, "sackOK");
             break;
         case 5:
-            APPEND("sack %u", (olen - 2) / 8);
+            put_str(l, "sack ");
+            put_uint(l, (olen - 2) / 8, 0, '0');
             break;
         case 8:
-            APPEND("timestamp %u %u", option_value(opt + i, olen),
-                   olen == 10 ? be32_at(opt + i + 6) : 0);
+            put_str(l, "timestamp ");
+            put_uint(l, option_value(opt + i, olen), 0, '0');
+            put_char(l, ' ');
+            put_uint(l, olen == 10 ? be32_at(opt + i + 6) : 0, 0, '0');
             break;
         default:
-            APPEND("len=%u opt[%u]", olen, kind);
+            put_str(l, "len=");
+            put_uint(l, olen, 0, '0');
+            put_str(l, " opt[");
+            put_uint(l, kind, 0, '0');
+            put_char(l, ']');
             break;
         }
         i += olen;
     }
-#undef APPEND
-    return n;
 }
 
 /* ---- lines under a packet: DPI, --detail, -x ------------------------------ */
@@ -563,8 +584,6 @@ static void print_attachments(struct printer *pr, const struct tracker *tr,
 static void put_tail(struct printer *pr, struct line *l,
                      const struct segment *seg)
 {
-    char opts[400];
-
     put_hex8(l, seg->seq);
     put_char(l, '/');
     put_hex8(l, seg->ack);
@@ -578,8 +597,7 @@ static void put_tail(struct printer *pr, struct line *l,
         put_char(l, ' ');
     }
     put_char(l, '<');
-    print_tcp_options(opts, sizeof(opts), seg->opts, seg->optlen);
-    put_str(l, opts);
+    put_tcp_options(l, seg->opts, seg->optlen);
     put_char(l, '>');
 }
 
@@ -629,25 +647,26 @@ static void print_live_segment(struct printer *pr, const struct tracker *tr,
                                const struct segment *seg)
 {
     struct line l;
-    char client[64], server[64], states[32];
+    size_t states_at;
 
-    format_endpoint(pr, client, sizeof(client), s->family, &s->client);
-    format_endpoint(pr, server, sizeof(server), s->family, &s->server);
-    snprintf(states, sizeof(states), "%s/%s",
-             tcp_state_name(seg->client_state),
-             tcp_state_name(seg->server_state));
     line_begin(pr, &l, seg->color);
     put_ids(&l, s->id, seg->num);
     put_char(&l, ' ');
     put_time(pr, &l, seg->ts_us, prev_time(tr, seg));
     put_char(&l, ' ');
-    put_str(&l, client);
+    put_endpoint(pr, &l, s->family, &s->client);
     put_char(&l, ' ');
     put_flags(&l, seg->flags, (seg->bits & SEG_FROM_SERVER) != 0);
     put_char(&l, ' ');
-    put_str(&l, server);
+    put_endpoint(pr, &l, s->family, &s->server);
     put_char(&l, ' ');
-    put_left(&l, states, 23);
+    /* CLIENT/SERVER states, left-aligned in 23 columns */
+    states_at = l.len;
+    put_str(&l, tcp_state_name(seg->client_state));
+    put_char(&l, '/');
+    put_str(&l, tcp_state_name(seg->server_state));
+    if (l.len - states_at < 23)
+        put_spaces(&l, 23 - (l.len - states_at));
     put_char(&l, ' ');
     put_tail(pr, &l, seg);
     line_end(pr, &l, seg->color);

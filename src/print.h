@@ -39,9 +39,4 @@ void printer_segment_stored(void *ctx, const struct tracker *tr,
 /* Write what is buffered.  Returns -1 if the output is gone. */
 int printer_flush(struct printer *pr);
 
-/* Render TCP options as the spec's `<...>` text (without the brackets)
- * into buf; returns the length.  Exposed for tests. */
-size_t print_tcp_options(char *buf, size_t size, const uint8_t *opt,
-                         unsigned len);
-
 #endif /* MIRUO_PRINT_H */
