@@ -138,6 +138,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
         show(s, REASON_RETRANSMIT);
     }
     lc->stats->retransmit++;
+    s->facts.retransmits[from_server ? 1 : 0]++;
     seg->bits |= SEG_MARKED;
     seg->color = COLOR_RED;
     if (orig != NULL) {
@@ -148,6 +149,88 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
             paint_span(lc, orig, seg);
     }
     return SEQ_OLD;
+}
+
+/*
+ * Zeek's history letters (conn.log "history"): upper case for the
+ * originator (our client), lower case for the responder; each letter is
+ * recorded once per direction, in order of first appearance.
+ */
+enum history_letter {
+    H_SYN, H_SYNACK, H_ACK, H_DATA, H_FIN, H_RST, H_RETRANS, H_ZEROWIN,
+    H_INCONSISTENT, H_MULTIFLAG
+};
+
+static void history_add(struct conn_facts *f, int from_server,
+                        enum history_letter h)
+{
+    static const char upper[] = "SHADFRTWIQ";
+    char c;
+
+    if (f->letters[from_server] & (1u << h))
+        return;
+    f->letters[from_server] |= (uint16_t)(1u << h);
+    if ((size_t)f->history_len + 1 >= sizeof(f->history))
+        return;
+    c = upper[h];
+    if (from_server)
+        c = (char)(c - 'A' + 'a');
+    f->history[f->history_len++] = c;
+    f->history[f->history_len] = '\0';
+}
+
+void lookup_facts(struct session *s, const struct segment *seg,
+                  int from_server, uint32_t payload_len, enum seq_class cls,
+                  int64_t prev_us)
+{
+    struct conn_facts *f = &s->facts;
+    int d = from_server ? 1 : 0;
+    uint8_t fl = seg->flags;
+
+    f->packets[d]++;
+    f->payload_bytes[d] += payload_len;
+    f->wire_bytes[d] += seg->wire_len;
+    if (f->packets[0] + f->packets[1] > 1 && seg->ts_us - prev_us >
+        f->max_gap_us) {
+        f->max_gap_us = seg->ts_us - prev_us;
+        f->max_gap_end_us = seg->ts_us;
+    }
+    if (cls == SEQ_OLD && payload_len > 0)
+        f->copies[d]++;
+    if ((fl & TH_SYN) && (fl & (TH_RST | TH_FIN))) {
+        history_add(f, d, (fl & TH_RST) ? H_INCONSISTENT : H_MULTIFLAG);
+    } else if (fl & TH_SYN) {
+        if (fl & TH_ACK) {
+            history_add(f, d, H_SYNACK);
+            if (f->synack_us == 0)
+                f->synack_us = seg->ts_us;
+        } else {
+            history_add(f, d, H_SYN);
+            if (f->syn_us == 0)
+                f->syn_us = seg->ts_us;
+        }
+    } else if (fl & TH_RST) {
+        history_add(f, d, H_RST);
+        f->saw_rst[d] = 1;
+    } else {
+        if (fl & TH_FIN) {
+            history_add(f, d, H_FIN);
+            f->saw_fin[d] = 1;
+        }
+        if (payload_len > 0)
+            history_add(f, d, H_DATA);
+        else if ((fl & TH_ACK) && !(fl & TH_FIN)) {
+            history_add(f, d, H_ACK);
+            if (!d && f->ack_us == 0 && f->synack_us != 0)
+                f->ack_us = seg->ts_us;
+        }
+    }
+    if (cls == SEQ_OLD && payload_len > 0)
+        history_add(f, d, H_RETRANS);
+    if ((fl & TH_ACK) && !(fl & (TH_SYN | TH_RST)) && seg->window == 0) {
+        history_add(f, d, H_ZEROWIN);
+        f->zero_window[d] = 1;
+    }
 }
 
 void lookup_window(struct session *s, const struct segment *seg,

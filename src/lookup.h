@@ -38,6 +38,12 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
                                  struct session *s, struct segment *seg,
                                  int from_server, uint32_t payload_len);
 
+/* Record a packet in the session's facts (counts, history, handshake
+ * times, silences).  `prev_us` is the previous packet's time. */
+void lookup_facts(struct session *s, const struct segment *seg,
+                  int from_server, uint32_t payload_len, enum seq_class cls,
+                  int64_t prev_us);
+
 /* Remember whether this side now advertises a zero window. */
 void lookup_window(struct session *s, const struct segment *seg,
                    int from_server);

@@ -263,7 +263,8 @@ static int open_writer(struct miruo *m)
 
     if (m->cfg->write_file == NULL)
         return 0;
-    if (writer_format_parse(m->cfg->write_format, &fmt) < 0)
+    if (m->cfg->write_format == NULL ||
+        writer_format_parse(m->cfg->write_format, &fmt) < 0)
         fmt = WRITER_PCAP;
     m->writer = writer_open(m->cfg->write_file, fmt, capture_dlt(m->capture),
                             capture_snaplen(m->capture), err);

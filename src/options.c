@@ -58,6 +58,11 @@ static const char usage_text[] =
 "       --resolve                  # look up names of addresses (DNS)\n"
 "       --detail                   # print link, IP and TCP header fields\n"
 "   -Z, --relinquish-privileges=user # run as user once the capture is open\n"
+"  outputs for machines\n"
+"   -W, --write-flagged=file       # save the flagged sessions' packets (pcapng)\n"
+"       --json[=file]              # one JSON object per shown session (stdout)\n"
+"       --report=off|short|full    # triage report on stderr at exit. Default short\n"
+"       --exit-status              # exit 3 if sessions were flagged, 4 if capture lost data\n"
 "\n"
 "  expression: see man tcpdump\n"
 "\n"
@@ -76,7 +81,8 @@ static void print_version(void)
 /* Long options.  Both the documented and the original's real names work. */
 enum {
     OPT_ALL = 256, OPT_LIVE, OPT_WRITE_FORMAT, OPT_TIME, OPT_SNAPLEN,
-    OPT_NAMES, OPT_WRITE_NAMES, OPT_RESOLVE, OPT_DETAIL
+    OPT_NAMES, OPT_WRITE_NAMES, OPT_RESOLVE, OPT_DETAIL, OPT_JSON,
+    OPT_REPORT, OPT_EXIT_STATUS
 };
 
 static const struct option long_options[] = {
@@ -118,11 +124,15 @@ static const struct option long_options[] = {
     { "resolve",       no_argument,       NULL, OPT_RESOLVE },
     { "detail",        no_argument,       NULL, OPT_DETAIL },
     { "relinquish-privileges", required_argument, NULL, 'Z' },
+    { "json",          optional_argument, NULL, OPT_JSON },
+    { "report",        required_argument, NULL, OPT_REPORT },
+    { "exit-status",   no_argument,       NULL, OPT_EXIT_STATUS },
+    { "write-flagged", required_argument, NULL, 'W' },
     { NULL, 0, NULL, 0 }
 };
 
 static const char short_options[] =
-    "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:qw:c:p:x:PB:dZ:";
+    "+:hVi:f:v:T:t:r:s:S:R:F:C:L:l:m:qw:c:p:x:PB:dZ:W:";
 
 /* The long name that belongs to a short option, for error messages. */
 static const char *long_name_of(int c)
@@ -271,6 +281,7 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
 {
     static const char *const time_modes[] = { "abs", "rel", "delta", NULL };
     static const char *const formats[] = { "pcap", "pcapng", "snoop", NULL };
+    static const char *const reports[] = { "off", "short", "full", NULL };
     unsigned long v, v2;
     int c, color = -1, choice;
 
@@ -283,7 +294,8 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
     cfg->segment_limit = 65536;
     cfg->dpi = DPI_TCP;
     cfg->promisc = 1;
-    cfg->write_format = "pcap";
+    cfg->write_format = NULL;       /* pcap for -w, pcapng for -W */
+    cfg->report = REPORT_SHORT;
 
     opterr = 0;
     optind = 1;
@@ -429,6 +441,20 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             break;
         case 'Z':
             cfg->drop_user = optarg;
+            break;
+        case OPT_JSON:
+            cfg->json_file = optarg ? optarg : "-";
+            break;
+        case OPT_REPORT:
+            if (parse_choice("--report", optarg, reports, &choice) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->report = (enum report_level)choice;
+            break;
+        case OPT_EXIT_STATUS:
+            cfg->exit_status = 1;
+            break;
+        case 'W':
+            cfg->flagged_file = optarg;
             break;
         case 'q':
             cfg->quiet++;

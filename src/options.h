@@ -13,6 +13,9 @@
 
 enum dpi_mode { DPI_TCP = 0, DPI_HTTP };
 
+/* How much of the triage report is printed at exit (--report). */
+enum report_level { REPORT_OFF = 0, REPORT_SHORT, REPORT_FULL };
+
 /* How the time column is written (--time, after snoop's -t). */
 enum time_mode { TIME_ABS = 0, TIME_REL, TIME_DELTA };
 
@@ -60,6 +63,12 @@ struct config {
     int resolve;                /* --resolve */
     int detail;                 /* --detail */
     const char *drop_user;      /* -Z: run as this user after opening */
+
+    /* Outputs for machines. */
+    const char *json_file;      /* --json[=FILE]: "-" = stdout */
+    enum report_level report;   /* --report */
+    int exit_status;            /* --exit-status: 3 flagged, 4 unhealthy */
+    const char *flagged_file;   /* -W: the flagged sessions' packets */
 };
 
 /* Outcome of parsing: run, or exit with the given status. */

@@ -691,22 +691,17 @@ static void print_elision(struct printer *pr, const struct session *s)
     line_end(pr, &l, COLOR_NONE);
 }
 
-static const char *const reason_words[] = {
-    "retransmit", "syn-retransmit", "long-delay", "long-connect", "rst",
-    "fragment", "timeout", "error-break", "truncated"
-};
-
 static void put_reasons(struct line *l, const struct session *s)
 {
     unsigned i, n = 0;
 
     if (s->flags & SESS_MIDSTREAM)
         put_str(l, " (mid-stream)");
-    for (i = 0; i < sizeof(reason_words) / sizeof(reason_words[0]); i++) {
+    for (i = 0; i < REASON_COUNT; i++) {
         if (!(s->reasons & (1u << i)))
             continue;
         put_str(l, n++ ? "," : " [");
-        put_str(l, reason_words[i]);
+        put_str(l, session_reason_word(i));
     }
     if (n)
         put_char(l, ']');

@@ -250,6 +250,15 @@ static void http_start(struct tracker *tr, uint32_t idx, int midstream)
 }
 
 
+const char *session_reason_word(unsigned i)
+{
+    static const char *const words[REASON_COUNT] = {
+        "retransmit", "syn-retransmit", "long-delay", "long-connect", "rst",
+        "fragment", "timeout", "error-break", "truncated"
+    };
+    return i < REASON_COUNT ? words[i] : "?";
+}
+
 const char *tcp_state_name(enum tcp_state st)
 {
     static const char *const names[] = {
@@ -943,6 +952,7 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
     int stored, synack = (p->flags & (TH_SYN | TH_ACK | TH_RST)) ==
                          (TH_SYN | TH_ACK);
     int opening = is_opening_syn(p->flags);
+    enum seq_class cls;
 
     /* A SYN/ACK first: its receiver is the client whose SYN we missed. */
     idx = session_create(tr, p, h, !synack);
@@ -959,6 +969,7 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         s->dir[0].next_seq = p->seq + 1 + p->payload_len;
         s->dir[0].seen = 1;
         seg = segment_append(tr, s, p, 0, 1, &stored);
+        lookup_facts(s, seg, 0, p->payload_len, SEQ_NEW, p->ts_us);
         seg->client_state = ST_SYN_SENT;
         seg->server_state = ST_SYN_RECV;
         lookup_mark(seg, dup_break && !tr->cfg->quiet ? COLOR_RED
@@ -983,9 +994,9 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         }
         s->bytes += p->wire_len;
         seg = segment_append(tr, s, p, synack, 0, &stored);
-        http_inspect(tr, idx, seg, p,
-                     lookup_retransmit(&tr->lc, s, seg, synack,
-                                       p->payload_len), stored);
+        cls = lookup_retransmit(&tr->lc, s, seg, synack, p->payload_len);
+        lookup_facts(s, seg, synack, p->payload_len, cls, p->ts_us);
+        http_inspect(tr, idx, seg, p, cls, stored);
         lookup_window(s, seg, synack);
         lookup_delay_fragment(&tr->lc, s, seg, NULL, p->ts_us,
                               p->more_fragments);
@@ -1048,6 +1059,7 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     s->bytes += p->wire_len;
     seg = segment_append(tr, s, p, from_server, 0, &stored);
     cls = lookup_retransmit(&tr->lc, s, seg, from_server, p->payload_len);
+    lookup_facts(s, seg, from_server, p->payload_len, cls, prev_us);
     if (!stored)
         forget_segment(s, seg);
     http_inspect(tr, idx, seg, p, cls, stored);

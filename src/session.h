@@ -55,6 +55,10 @@ enum color {
 #define REASON_TIMEOUT          0x0040u
 #define REASON_ERROR_BREAK      0x0080u
 #define REASON_TRUNCATED        0x0100u   /* annotation: packets missing */
+#define REASON_COUNT            9
+
+/* The word for reason bit i (0 = retransmit ... 8 = truncated). */
+const char *session_reason_word(unsigned i);
 
 /* "No entry" for every pool index: segments, sessions, list links. */
 #define NO_INDEX 0xFFFFFFFFu
@@ -104,6 +108,27 @@ struct flow_dir {
     uint8_t zero_window;        /* last segment advertised window 0 */
 };
 
+/* What is known of a connection as a whole: for the summary outputs
+ * (JSON lines, the triage report).  Index [0] is the client's side. */
+struct conn_facts {
+    uint64_t packets[2];
+    uint64_t payload_bytes[2];  /* TCP payload on the wire */
+    uint64_t wire_bytes[2];     /* frame lengths */
+    uint32_t retransmits[2];    /* reported retransmissions */
+    uint32_t copies[2];         /* segments repeating seen data */
+    int64_t syn_us;             /* first SYN, SYN/ACK, handshake ACK; */
+    int64_t synack_us;          /* 0 = not seen */
+    int64_t ack_us;
+    int64_t max_gap_us;         /* longest silence between packets */
+    int64_t max_gap_end_us;     /* when it ended */
+    uint16_t letters[2];        /* history letters seen, bit per letter */
+    uint8_t saw_rst[2];
+    uint8_t saw_fin[2];
+    uint8_t zero_window[2];     /* advertised a zero window */
+    uint8_t history_len;
+    char history[23];           /* Zeek-style history, NUL-terminated */
+};
+
 /* Session flags. */
 #define SESS_SHOWN      0x01    /* print it when it ends */
 #define SESS_MIDSTREAM  0x02    /* first seen without its SYN */
@@ -137,6 +162,7 @@ struct session {
     uint8_t idle_list;
     uint8_t flags;              /* SESS_* */
     struct flow_dir dir[2];     /* [0] client->server, [1] server->client */
+    struct conn_facts facts;
 };
 
 /* How a session ended, for the printer. */
