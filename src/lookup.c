@@ -139,6 +139,8 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
     }
     lc->stats->retransmit++;
     s->facts.retransmits[from_server ? 1 : 0]++;
+    seg->why = (uint16_t)(is_syn ? REASON_SYN_RETRANSMIT : REASON_RETRANSMIT);
+    seg->why_ms = (uint32_t)((seg->ts_us - first_us) / 1000);
     seg->bits |= SEG_MARKED;
     seg->color = COLOR_RED;
     if (orig != NULL) {
@@ -252,6 +254,8 @@ void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
         if (gap_ms > (int64_t)lc->cfg->long_delay_ms) {
             show(s, REASON_LONG_DELAY);
             lc->stats->long_delay++;
+            seg->why = REASON_LONG_DELAY;
+            seg->why_ms = (uint32_t)gap_ms;
             if (prev != NULL)
                 prev->bits |= SEG_MARKED;
             seg->bits |= SEG_MARKED;
@@ -262,6 +266,8 @@ void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
     if (more_fragments && lc->cfg->fragment_lookup) {
         show(s, REASON_FRAGMENT);
         lc->stats->fragment++;
+        if (!seg->why)
+            seg->why = REASON_FRAGMENT;
         seg->bits |= SEG_MARKED;
         if (seg->color == COLOR_NONE)
             seg->color = COLOR_RED;
@@ -269,12 +275,14 @@ void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
 }
 
 void lookup_rst(const struct lookup_ctx *lc, struct session *s,
-                enum rst_class cls)
+                struct segment *seg, enum rst_class cls)
 {
     lc->stats->rst++;
     if ((cls == RST_CLASS_ABORT && lc->cfg->rst_mode >= RST_ABORT) ||
-        (cls == RST_CLASS_AFTER_FIN && lc->cfg->rst_mode >= RST_ALL))
+        (cls == RST_CLASS_AFTER_FIN && lc->cfg->rst_mode >= RST_ALL)) {
         show(s, REASON_RST);
+        seg->why = REASON_RST;
+    }
 }
 
 void lookup_at_end(const struct lookup_ctx *lc, struct session *s,

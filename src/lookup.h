@@ -56,7 +56,7 @@ void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
 
 /* A RST was seen with the states before it. */
 void lookup_rst(const struct lookup_ctx *lc, struct session *s,
-                enum rst_class cls);
+                struct segment *seg, enum rst_class cls);
 
 /* The session ends: -T, --all, forced reasons. */
 void lookup_at_end(const struct lookup_ctx *lc, struct session *s,

@@ -4,6 +4,7 @@
  * Exit status (decisions.md): 0 success; 1 usage or start-up error (bad
  * option, cannot open device or file, bad filter, unsupported link type);
  * 2 a read error during capture or in the file after packets were read.
+ * With --exit-status: 3 sessions were flagged, 4 the capture lost data.
  */
 #include "config.h"
 
@@ -24,9 +25,13 @@
 #include "print.h"
 #include "session.h"
 #include "stats.h"
+#include "store.h"
 #include "writer.h"
 
-enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_READ_ERROR = 2 };
+enum exit_status {
+    EXIT_OK = 0, EXIT_USAGE = 1, EXIT_READ_ERROR = 2,
+    EXIT_FLAGGED = 3, EXIT_UNHEALTHY = 4        /* --exit-status only */
+};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -45,12 +50,15 @@ struct miruo {
     struct printer *printer;
     struct names *names;
     struct writer *writer;
+    struct writer *flagged;     /* -W */
+    uint64_t flagged_sessions;  /* sessions a lookup flagged */
     enum link_kind link;
     int64_t tick_sec;           /* whole second of the last time tick */
     int64_t last_stat_us;
     int have_tick;
     int show_counter;           /* -w on a terminal without -q */
     int write_failed;
+    uint8_t *frame_buf;         /* a held frame, copied out for -W */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 
@@ -97,6 +105,8 @@ static void time_passes(struct miruo *m, int64_t now_us)
             writer_flush(m->writer, m->errbuf);
         show_counter(m);
     }
+    if (m->flagged != NULL && capture_is_live(m->capture))
+        writer_flush(m->flagged, m->errbuf);
 }
 
 static void save_frame(struct miruo *m, int64_t ts_us, const uint8_t *data,
@@ -168,6 +178,104 @@ static void on_frame_names(void *ctx, int64_t ts_us, const uint8_t *data,
         names_note(m->names, pkt.family, pkt.src);
         names_note(m->names, pkt.family, pkt.dst);
     }
+}
+
+/* ---- tracker hooks: printer, -W ------------------------------------------ */
+
+static void on_session_end(void *ctx, const struct tracker *tr,
+                           struct session *s, enum session_end_kind kind,
+                           int64_t now_us)
+{
+    struct miruo *m = ctx;
+
+    if (session_is_flagged(s))
+        m->flagged_sessions++;
+    printer_session_end(m->printer, tr, s, kind, now_us);
+}
+
+static void on_segment_stored(void *ctx, const struct tracker *tr,
+                              struct session *s, struct segment *seg)
+{
+    struct miruo *m = ctx;
+
+    printer_segment_stored(m->printer, tr, s, seg);
+}
+
+/* The EPB comment of a packet written by -W. */
+static void flagged_comment(char *buf, size_t size, const struct session *s,
+                            const struct segment *seg)
+{
+    size_t n = 0;
+    unsigned i;
+
+    if (seg->why != 0) {
+        for (i = 0; i < REASON_COUNT && !(seg->why & (1u << i)); i++)
+            ;
+        n = (size_t)snprintf(buf, size, "miruo: %s", session_reason_word(i));
+        if (seg->why_ms && n < size)
+            n += (size_t)snprintf(buf + n, size - n, " +%u.%03u s",
+                                  seg->why_ms / 1000, seg->why_ms % 1000);
+        if (n < size)
+            snprintf(buf + n, size - n, " (session %llu)",
+                     (unsigned long long)s->id);
+        return;
+    }
+    n = (size_t)snprintf(buf, size, "miruo: session %llu:",
+                         (unsigned long long)s->id);
+    for (i = 0; i < REASON_COUNT && n < size; i++)
+        if (s->reasons & (1u << i))
+            n += (size_t)snprintf(buf + n, size - n, "%s%s",
+                                  buf[n - 1] == ':' ? " " : ",",
+                                  session_reason_word(i));
+}
+
+static void write_flagged(struct miruo *m, int64_t ts_us,
+                          const uint8_t *data, uint32_t caplen,
+                          uint32_t wire_len, const char *comment)
+{
+    char err[WRITER_ERRBUF_SIZE];
+
+    if (m->write_failed)
+        return;
+    if (writer_write(m->flagged, ts_us, data, caplen, wire_len, comment,
+                     err) < 0) {
+        fprintf(stderr, "miruo: %s: %s\n", m->cfg->flagged_file, err);
+        m->write_failed = 1;
+    }
+}
+
+/*
+ * -W: once a lookup flags a session, write the packets it holds, then
+ * every further packet as it arrives.
+ */
+static void on_packet_done(void *ctx, const struct tracker *tr,
+                           struct session *s, const struct segment *seg,
+                           const struct packet *p)
+{
+    struct miruo *m = ctx;
+    const struct store *st = tracker_store(tr);
+    char comment[160];
+    uint32_t idx;
+
+    if (m->flagged == NULL || !session_is_flagged(s))
+        return;
+    if (!(s->flags & SESS_SAVED)) {
+        s->flags |= SESS_SAVED;
+        for (idx = s->seg_head; idx != NO_INDEX;) {
+            const struct segment *o = tracker_segment(tr, idx);
+            uint32_t n = store_get(st, o->frame_blob, m->frame_buf,
+                                   STORE_MAX_BLOB);
+            if (o != seg && n > 0) {
+                flagged_comment(comment, sizeof(comment), s, o);
+                write_flagged(m, o->ts_us, m->frame_buf, n,
+                              o->wire_len < n ? n : o->wire_len, comment);
+            }
+            idx = o->next;
+        }
+    }
+    flagged_comment(comment, sizeof(comment), s, seg);
+    write_flagged(m, p->ts_us, p->frame, p->frame_caplen, p->wire_len,
+                  comment);
 }
 
 static void install_signals(void)
@@ -256,23 +364,38 @@ static int write_names(struct miruo *m)
     return status;
 }
 
-static int open_writer(struct miruo *m)
+/* -w FILE (pcap unless --write-format) or -W FILE (pcapng unless ...) */
+static struct writer *open_one_writer(struct miruo *m, const char *path,
+                                      enum writer_format dflt)
 {
     char err[WRITER_ERRBUF_SIZE];
-    enum writer_format fmt;
+    enum writer_format fmt = dflt;
+    struct writer *w;
 
-    if (m->cfg->write_file == NULL)
-        return 0;
-    if (m->cfg->write_format == NULL ||
-        writer_format_parse(m->cfg->write_format, &fmt) < 0)
-        fmt = WRITER_PCAP;
-    m->writer = writer_open(m->cfg->write_file, fmt, capture_dlt(m->capture),
-                            capture_snaplen(m->capture), err);
-    if (m->writer == NULL) {
-        fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
-        return -1;
+    if (m->cfg->write_format != NULL)
+        writer_format_parse(m->cfg->write_format, &fmt);
+    w = writer_open(path, fmt, capture_dlt(m->capture),
+                    capture_snaplen(m->capture), err);
+    if (w == NULL)
+        fprintf(stderr, "miruo: %s: %s\n", path, err);
+    return w;
+}
+
+static int open_writer(struct miruo *m)
+{
+    if (m->cfg->write_file != NULL) {
+        m->writer = open_one_writer(m, m->cfg->write_file, WRITER_PCAP);
+        if (m->writer == NULL)
+            return -1;
+        m->show_counter = !m->cfg->quiet && isatty(STDERR_FILENO);
     }
-    m->show_counter = !m->cfg->quiet && isatty(STDERR_FILENO);
+    if (m->cfg->flagged_file != NULL) {
+        m->flagged = open_one_writer(m, m->cfg->flagged_file,
+                                     WRITER_PCAPNG);
+        m->frame_buf = malloc(STORE_MAX_BLOB);
+        if (m->flagged == NULL || m->frame_buf == NULL)
+            return -1;
+    }
     return 0;
 }
 
@@ -280,6 +403,12 @@ static int close_writer(struct miruo *m)
 {
     char err[WRITER_ERRBUF_SIZE];
 
+    if (m->flagged != NULL && writer_close(m->flagged, err) < 0) {
+        fprintf(stderr, "miruo: %s: %s\n", m->cfg->flagged_file, err);
+        m->flagged = NULL;
+        return -1;
+    }
+    m->flagged = NULL;
     if (m->writer == NULL)
         return 0;
     show_counter(m);
@@ -337,6 +466,20 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
+/* --exit-status: 4 if the capture lost data (kernel or interface drops,
+ * sessions or segments dropped for full pools), else 3 if a session was
+ * flagged, else 0. */
+static int contract_status(struct miruo *m)
+{
+    struct capture_counts cc;
+
+    capture_counts(m->capture, &cc);
+    if (cc.drop > 0 || cc.ifdrop > 0 || m->stats.drop_session > 0 ||
+        m->stats.drop_segment > 0)
+        return EXIT_UNHEALTHY;
+    return m->flagged_sessions > 0 ? EXIT_FLAGGED : EXIT_OK;
+}
+
 static int run(struct miruo *m)
 {
     const struct config *cfg = m->cfg;
@@ -345,9 +488,10 @@ static int run(struct miruo *m)
     int status = EXIT_OK;
 
     m->printer = printer_new(cfg, &m->stats, STDOUT_FILENO);
-    hooks.session_end = printer_session_end;
-    hooks.segment_stored = printer_segment_stored;
-    hooks.ctx = m->printer;
+    hooks.session_end = on_session_end;
+    hooks.segment_stored = on_segment_stored;
+    hooks.packet_done = on_packet_done;
+    hooks.ctx = m;
     m->tracker = m->printer ? tracker_new(cfg, &m->stats, &hooks) : NULL;
     if (m->tracker == NULL) {
         fprintf(stderr, "miruo: out of memory for -L %u / -l %u\n",
@@ -385,6 +529,8 @@ static int run(struct miruo *m)
         fprintf(stderr, "miruo: read error: %s\n", m->errbuf);
     print_stats(m);
     report_drops(m);
+    if (status == EXIT_OK && cfg->exit_status)
+        status = contract_status(m);
     return status;
 }
 
@@ -425,6 +571,7 @@ int main(int argc, char **argv)
     }
     tracker_free(m.tracker);
     printer_free(m.printer);
+    free(m.frame_buf);
     names_free(m.names);
     capture_close(m.capture);
     options_free(&cfg);

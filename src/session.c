@@ -250,6 +250,11 @@ static void http_start(struct tracker *tr, uint32_t idx, int midstream)
 }
 
 
+int session_is_flagged(const struct session *s)
+{
+    return (s->reasons & ~REASON_TRUNCATED) != 0 && (s->flags & SESS_SHOWN);
+}
+
 const char *session_reason_word(unsigned i)
 {
     static const char *const words[REASON_COUNT] = {
@@ -490,7 +495,8 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
         goto fail;
     /* Frame bytes are kept only for -x and --detail: as many as the hex
      * dump shows (or the whole frame), at least the headers. */
-    if (cfg->hex || cfg->detail || cfg->dpi != DPI_TCP) {
+    if (cfg->hex || cfg->detail || cfg->dpi != DPI_TCP ||
+        cfg->flagged_file != NULL) {
         tr->store = store_new(STORE_DEFAULT_SLOTS);
         if (tr->store == NULL)
             goto fail;
@@ -501,6 +507,8 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
         else
             tr->keep_all_bytes = 1;
     }
+    if (cfg->flagged_file != NULL)      /* -W writes held packets whole */
+        tr->keep_all_bytes = 1;
     if (cfg->detail && tr->keep_bytes < DETAIL_BYTES && !tr->keep_all_bytes)
         tr->keep_bytes = DETAIL_BYTES;
     memset(tr->buckets, 0xFF, (size_t)tr->nbuckets * sizeof(*tr->buckets));
@@ -691,6 +699,8 @@ static void segment_fill(struct segment *seg, const struct packet *p,
                           (p->more_fragments ? SEG_FRAGMENT : 0));
     seg->frame_blob = STORE_NONE;
     seg->dpi_blob = STORE_NONE;
+    seg->why = 0;
+    seg->why_ms = 0;
 }
 
 /* Keep the frame bytes that -x and --detail will print. */
@@ -872,7 +882,7 @@ static void state_apply(struct tracker *tr, struct session *s,
         break;
     case TH_RST:
     case TH_RST | TH_ACK:                           /* spec 7.5 */
-        lookup_rst(&tr->lc, s, rst_after_fin(sb, rb) ? RST_CLASS_AFTER_FIN
+        lookup_rst(&tr->lc, s, seg, rst_after_fin(sb, rb) ? RST_CLASS_AFTER_FIN
                                                     : RST_CLASS_ABORT);
         *snd = *rcv = ST_CLOSED;
         lookup_mark(seg, COLOR_RED);
@@ -1006,6 +1016,8 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
     s->context_left = tr->cfg->view_context;
     if (tr->hooks.segment_stored)
         tr->hooks.segment_stored(tr->hooks.ctx, tr, s, seg);
+    if (tr->hooks.packet_done)
+        tr->hooks.packet_done(tr->hooks.ctx, tr, s, seg, p);
     if (session_is_closed(s)) {         /* e.g. a lone RST */
         session_end(tr, idx, END_CLOSED, p->ts_us, 1);
         return idx;
@@ -1079,6 +1091,8 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     }
     if (tr->hooks.segment_stored)
         tr->hooks.segment_stored(tr->hooks.ctx, tr, s, seg);
+    if (tr->hooks.packet_done)
+        tr->hooks.packet_done(tr->hooks.ctx, tr, s, seg, p);
     if (session_is_closed(s)) {
         session_end(tr, idx, END_CLOSED, p->ts_us, 1);
         return;

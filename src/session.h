@@ -91,6 +91,8 @@ struct segment {
     uint8_t bits;
     uint32_t frame_blob;        /* captured bytes kept (store.h), or none */
     uint32_t dpi_blob;          /* DPI lines, '\n'-separated, or none */
+    uint32_t why_ms;            /* the delay behind `why`, milliseconds */
+    uint16_t why;               /* REASON_* bit this packet raised, or 0 */
 };
 
 struct endpoint {
@@ -134,6 +136,7 @@ struct conn_facts {
 #define SESS_MIDSTREAM  0x02    /* first seen without its SYN */
 #define SESS_CLOSED     0x04    /* ended; kept briefly to absorb stragglers */
 #define SESS_HAVE_SYN   0x08    /* syn_seq known (SYN or SYN/ACK seen) */
+#define SESS_SAVED      0x10    /* -W: held packets written */
 
 struct session {
     struct endpoint client;     /* sender of the first SYN (or packet) */
@@ -183,6 +186,11 @@ struct tracker_hooks {
     /* --live: a segment was stored (and processed). */
     void (*segment_stored)(void *ctx, const struct tracker *tr,
                            struct session *s, struct segment *seg);
+    /* A packet was processed (seg may be a scratch copy if not stored);
+     * for -W.  May be NULL. */
+    void (*packet_done)(void *ctx, const struct tracker *tr,
+                        struct session *s, const struct segment *seg,
+                        const struct packet *p);
     void *ctx;
 };
 
@@ -204,5 +212,8 @@ struct segment *tracker_segment(const struct tracker *tr, uint32_t idx);
 
 /* Where segments keep captured bytes and DPI lines (NULL if not kept). */
 const struct store *tracker_store(const struct tracker *tr);
+
+/* Flagged by a lookup (not only shown because of --all/--live). */
+int session_is_flagged(const struct session *s);
 
 #endif /* MIRUO_SESSION_H */
