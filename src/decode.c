@@ -235,6 +235,7 @@ static enum decode_result parse_ipv4(const struct cursor *c, uint32_t off,
     memcpy(pkt->dst, c->base + off + 16, 4);
     pkt->more_fragments = (frag & 0x2000) != 0;
     pkt->ip_id = get_be16(c, off + 4);
+    pkt->ttl = get_u8(c, off + 8);
     *l4_off = off + ihl;
     *l4_wire_len = total - ihl;
     return DECODE_TCP;
@@ -281,6 +282,7 @@ static enum decode_result parse_ipv6(const struct cursor *c, uint32_t off,
     nh = get_u8(c, off + 6);
     pkt->more_fragments = 0;
     pkt->ip_id = 0;
+    pkt->ttl = get_u8(c, off + 7);
     hdr_off = off + 40;
     for (n = 0; ipv6_is_extension(nh); n++) {
         if (n == DECODE_MAX_IPV6_EXT ||

@@ -72,6 +72,7 @@ struct packet {
     uint32_t payload_caplen;    /* of which captured */
     const uint8_t *payload;
     uint16_t ip_id;
+    uint8_t ttl;                /* IPv4 TTL / IPv6 hop limit */
     const uint8_t *frame;       /* the whole captured frame */
     uint32_t frame_caplen;
     uint32_t l3_offset;         /* where the IP header starts in frame */

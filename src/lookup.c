@@ -54,6 +54,24 @@ static struct segment *find_original(const struct lookup_ctx *lc,
     return NULL;
 }
 
+/*
+ * The same frame captured twice (a SPAN of both directions, -i any): same
+ * sequence, length, ACK and IP ID, within a millisecond.  IPv6 has no IP
+ * ID; the TCP options (timestamps) must match instead.
+ */
+static int is_same_frame(const struct segment *a, const struct segment *b)
+{
+    int64_t dt = b->ts_us - a->ts_us;
+
+    if (a->seq != b->seq || a->seq_len != b->seq_len || a->ack != b->ack ||
+        a->flags != b->flags || dt < 0 || dt > 1000)
+        return 0;
+    if (a->ip_id != 0 || b->ip_id != 0)
+        return a->ip_id == b->ip_id;
+    return a->optlen == b->optlen &&
+           memcmp(a->opts, b->opts, a->optlen) == 0 && a->optlen > 0;
+}
+
 /* Colour the span from the original to the copy (spec 7.2). */
 static void paint_span(const struct lookup_ctx *lc, struct segment *orig,
                        struct segment *copy)
@@ -101,7 +119,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
      */
     if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
         peer->zero_window)
-        return SEQ_OLD;
+        return SEQ_PROBE;
     if (!seq_lt(seg->seq, d->next_seq)) {
         /* New data, right after the last, or after a hole. */
         cls = data_seq == d->next_seq ? SEQ_NEW : SEQ_GAP;
@@ -111,11 +129,15 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
     /* Keep-alive: 0 or 1 byte at next_seq - 1 (RFC 9293 3.8.4). */
     if (!is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1 &&
         seg->seq == d->next_seq - 1)
-        return SEQ_OLD;
+        return SEQ_PROBE;
     if (seq_lt(d->next_seq, end))
         d->next_seq = end;
 
     orig = find_original(lc, s, seg);
+    if (orig != NULL && is_same_frame(orig, seg)) {
+        s->diag.d[from_server ? 1 : 0].dup_frames++;
+        return SEQ_DUP;     /* captured twice (-i any, SPAN): not a loss */
+    }
     if (orig != NULL) {
         first_us = orig->ts_us;
     } else if (d->forgot && seq_lt(seg->seq, d->forgot_seq)) {
@@ -123,7 +145,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
          * newest data that was dropped. */
         first_us = d->forgot_us;
     } else {
-        return SEQ_OLD; /* fills a gap: out of order, not a retransmission */
+        return SEQ_FILL; /* fills a gap: not a retransmission */
     }
     if (is_syn) {
         if (!lc->cfg->syn_lookup)

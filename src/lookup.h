@@ -31,7 +31,10 @@ enum seq_class {
     SEQ_NONE = 0,   /* no payload (or a SYN/FIN only) */
     SEQ_NEW,        /* the next bytes, in order */
     SEQ_GAP,        /* new bytes after a hole */
-    SEQ_OLD         /* bytes already seen: a copy, a probe, a keep-alive */
+    SEQ_OLD,        /* bytes already seen: a retransmission */
+    SEQ_PROBE,      /* a keep-alive or zero-window probe */
+    SEQ_FILL,       /* fills a hole: out of order, or lost before the tap */
+    SEQ_DUP         /* the same frame captured twice: an artefact */
 };
 
 enum seq_class lookup_retransmit(const struct lookup_ctx *lc,

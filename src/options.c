@@ -40,6 +40,7 @@ static const char usage_text[] =
 "   -l, --segment-limit=NUM        # active segment limit. Default 65536 (0=unlimited)\n"
 "   -m, --dpi-mode=mode            # deep packet inspection mode: tcp (default) or http\n"
 "   -q, --quiet                    # compact layout for 80 columns (-qq: no error break)\n"
+"       --slow-turn=time[ms]       # flag a request/response turn longer than time\n"
 "       --all                      # all session lookup\n"
 "       --live                     # live mode(all segment lookup)\n"
 "  capture files (after Solaris snoop)\n"
@@ -82,7 +83,7 @@ static void print_version(void)
 enum {
     OPT_ALL = 256, OPT_LIVE, OPT_WRITE_FORMAT, OPT_TIME, OPT_SNAPLEN,
     OPT_NAMES, OPT_WRITE_NAMES, OPT_RESOLVE, OPT_DETAIL, OPT_JSON,
-    OPT_REPORT, OPT_EXIT_STATUS
+    OPT_REPORT, OPT_EXIT_STATUS, OPT_SLOW_TURN
 };
 
 static const struct option long_options[] = {
@@ -128,6 +129,7 @@ static const struct option long_options[] = {
     { "report",        required_argument, NULL, OPT_REPORT },
     { "exit-status",   no_argument,       NULL, OPT_EXIT_STATUS },
     { "write-flagged", required_argument, NULL, 'W' },
+    { "slow-turn",     required_argument, NULL, OPT_SLOW_TURN },
     { NULL, 0, NULL, 0 }
 };
 
@@ -455,6 +457,11 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             break;
         case 'W':
             cfg->flagged_file = optarg;
+            break;
+        case OPT_SLOW_TURN:
+            if (parse_number(c, optarg, MAX_MS, "milliseconds", &v) < 0)
+                return OPTIONS_EXIT_USAGE;
+            cfg->slow_turn_ms = (uint32_t)v;
             break;
         case 'q':
             cfg->quiet++;

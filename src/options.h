@@ -69,6 +69,7 @@ struct config {
     enum report_level report;   /* --report */
     int exit_status;            /* --exit-status: 3 flagged, 4 unhealthy */
     const char *flagged_file;   /* -W: the flagged sessions' packets */
+    uint32_t slow_turn_ms;      /* --slow-turn: flag turns longer, 0 = off */
 };
 
 /* Outcome of parsing: run, or exit with the given status. */

@@ -797,6 +797,32 @@ static void print_event(struct printer *pr, const struct session *s,
     line_end(pr, &l, COLOR_RED);
 }
 
+/*
+ * The diagnosis in one line, for sessions a lookup flagged (so --all
+ * output of clean sessions keeps the original's layout byte for byte).
+ * -q keeps it within 80 columns.
+ */
+static void print_summary(struct printer *pr, const struct session *s)
+{
+    char text[768];
+    struct line l;
+    size_t n, start;
+
+    if (!session_is_flagged(s))
+        return;
+    n = diag_summary(s, pr->cfg, text, sizeof(text));
+    if (n == 0)
+        return;
+    line_begin(pr, &l, COLOR_YELLOW);
+    start = l.len;                      /* after any colour sequence */
+    put_uint(&l, s->id, 4, '0');
+    put_str(&l, ": ");
+    if (pr->cfg->quiet && l.len - start + n > 80)
+        n = 80 > l.len - start ? 80 - (l.len - start) : 0;
+    put_mem(&l, text, n);
+    line_end(pr, &l, COLOR_YELLOW);
+}
+
 /* ---- sessions -------------------------------------------------------------- */
 
 void printer_session_end(void *ctx, const struct tracker *tr,
@@ -814,6 +840,7 @@ void printer_session_end(void *ctx, const struct tracker *tr,
     if (pr->cfg->live) {
         if (kind != END_CLOSED)
             print_event(pr, s, kind, now_us);
+        print_summary(pr, s);
         printer_flush(pr);
         return;
     }
@@ -834,6 +861,7 @@ void printer_session_end(void *ctx, const struct tracker *tr,
         print_elision(pr, s);
     if (kind != END_CLOSED)
         print_event(pr, s, kind, now_us);
+    print_summary(pr, s);
     printer_flush(pr);
 }
 

@@ -220,7 +220,7 @@ static void http_inspect(struct tracker *tr, uint32_t idx,
     struct http_session *hs;
     int from_server = (seg->bits & SEG_FROM_SERVER) != 0;
 
-    if (tr->cfg->dpi != DPI_HTTP || cls == SEQ_NONE || cls == SEQ_OLD)
+    if (tr->cfg->dpi != DPI_HTTP || (cls != SEQ_NEW && cls != SEQ_GAP))
         return;
     hs = http_state(tr, idx);
     if (hs == NULL)
@@ -259,7 +259,7 @@ const char *session_reason_word(unsigned i)
 {
     static const char *const words[REASON_COUNT] = {
         "retransmit", "syn-retransmit", "long-delay", "long-connect", "rst",
-        "fragment", "timeout", "error-break", "truncated"
+        "fragment", "timeout", "error-break", "truncated", "slow-turn"
     };
     return i < REASON_COUNT ? words[i] : "?";
 }
@@ -595,6 +595,7 @@ static void session_end(struct tracker *tr, uint32_t idx,
 {
     struct session *s = sess_at(tr, idx);
 
+    diag_end(s, s->last_us);
     lookup_at_end(&tr->lc, s, kind);
     if (tr->hooks.session_end)
         tr->hooks.session_end(tr->hooks.ctx, tr, s, kind, now_us);
@@ -665,6 +666,7 @@ static uint32_t session_create(struct tracker *tr, const struct packet *p,
     s->idle_list = LIST_NONE;
     s->first_us = s->last_us = p->ts_us;
     s->prune_at = PRUNE_ABOVE;
+    diag_init(&s->diag);
     table_insert(tr, idx);
     if (!tr->cfg->session_limit && tr->in_table > tr->nbuckets)
         table_grow(tr);
@@ -701,6 +703,7 @@ static void segment_fill(struct segment *seg, const struct packet *p,
     seg->dpi_blob = STORE_NONE;
     seg->why = 0;
     seg->why_ms = 0;
+    seg->ip_id = p->ip_id;
 }
 
 /* Keep the frame bytes that -x and --detail will print. */
@@ -980,6 +983,8 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         s->dir[0].seen = 1;
         seg = segment_append(tr, s, p, 0, 1, &stored);
         lookup_facts(s, seg, 0, p->payload_len, SEQ_NEW, p->ts_us);
+        diag_packet(tr->cfg, s, seg, p, 0, SEQ_NEW, p->ts_us, ST_NONE,
+                    ST_NONE);
         seg->client_state = ST_SYN_SENT;
         seg->server_state = ST_SYN_RECV;
         lookup_mark(seg, dup_break && !tr->cfg->quiet ? COLOR_RED
@@ -1006,6 +1011,9 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         seg = segment_append(tr, s, p, synack, 0, &stored);
         cls = lookup_retransmit(&tr->lc, s, seg, synack, p->payload_len);
         lookup_facts(s, seg, synack, p->payload_len, cls, p->ts_us);
+        diag_packet(tr->cfg, s, seg, p, synack, cls, p->ts_us,
+                    synack ? s->server_state : s->client_state,
+                    synack ? s->client_state : s->server_state);
         http_inspect(tr, idx, seg, p, cls, stored);
         lookup_window(s, seg, synack);
         lookup_delay_fragment(&tr->lc, s, seg, NULL, p->ts_us,
@@ -1072,6 +1080,9 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     seg = segment_append(tr, s, p, from_server, 0, &stored);
     cls = lookup_retransmit(&tr->lc, s, seg, from_server, p->payload_len);
     lookup_facts(s, seg, from_server, p->payload_len, cls, prev_us);
+    diag_packet(tr->cfg, s, seg, p, from_server, cls, prev_us,
+                from_server ? s->server_state : s->client_state,
+                from_server ? s->client_state : s->server_state);
     if (!stored)
         forget_segment(s, seg);
     http_inspect(tr, idx, seg, p, cls, stored);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "diag.h"
 
 struct config;
 struct stats;
@@ -55,7 +56,8 @@ enum color {
 #define REASON_TIMEOUT          0x0040u
 #define REASON_ERROR_BREAK      0x0080u
 #define REASON_TRUNCATED        0x0100u   /* annotation: packets missing */
-#define REASON_COUNT            9
+#define REASON_SLOW_TURN        0x0200u   /* --slow-turn */
+#define REASON_COUNT            10
 
 /* The word for reason bit i (0 = retransmit ... 8 = truncated). */
 const char *session_reason_word(unsigned i);
@@ -93,6 +95,7 @@ struct segment {
     uint32_t dpi_blob;          /* DPI lines, '\n'-separated, or none */
     uint32_t why_ms;            /* the delay behind `why`, milliseconds */
     uint16_t why;               /* REASON_* bit this packet raised, or 0 */
+    uint16_t ip_id;             /* to tell a frame captured twice */
 };
 
 struct endpoint {
@@ -166,6 +169,7 @@ struct session {
     uint8_t flags;              /* SESS_* */
     struct flow_dir dir[2];     /* [0] client->server, [1] server->client */
     struct conn_facts facts;
+    struct diag diag;
 };
 
 /* How a session ended, for the printer. */
