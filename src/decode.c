@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include <pcap/pcap.h>
 
 #include "decode.h"
@@ -32,15 +34,21 @@ static uint8_t get_u8(const struct cursor *c, uint32_t off)
     return c->base[off];
 }
 
+/* Unaligned big-endian loads (memcpy compiles to a load and a byte swap). */
 static uint16_t get_be16(const struct cursor *c, uint32_t off)
 {
-    return (uint16_t)(c->base[off] << 8 | c->base[off + 1]);
+    uint16_t v;
+
+    memcpy(&v, c->base + off, sizeof(v));
+    return ntohs(v);
 }
 
 static uint32_t get_be32(const struct cursor *c, uint32_t off)
 {
-    return (uint32_t)c->base[off] << 24 | (uint32_t)c->base[off + 1] << 16 |
-           (uint32_t)c->base[off + 2] << 8 | c->base[off + 3];
+    uint32_t v;
+
+    memcpy(&v, c->base + off, sizeof(v));
+    return ntohl(v);
 }
 
 static uint32_t get_le32(const struct cursor *c, uint32_t off)

@@ -489,8 +489,8 @@ static int run(struct miruo *m)
 
     m->printer = printer_new(cfg, &m->stats, STDOUT_FILENO);
     hooks.session_end = on_session_end;
-    hooks.segment_stored = on_segment_stored;
-    hooks.packet_done = on_packet_done;
+    hooks.segment_stored = cfg->live ? on_segment_stored : NULL;
+    hooks.packet_done = cfg->flagged_file ? on_packet_done : NULL;
     hooks.ctx = m;
     m->tracker = m->printer ? tracker_new(cfg, &m->stats, &hooks) : NULL;
     if (m->tracker == NULL) {

@@ -149,14 +149,17 @@ struct tracker {
     int keep_all_bytes;         /* -x without LEN: the whole frame */
 };
 
+/* Typed element access: the element size is a constant here. */
 static struct session *sess_at(const struct tracker *tr, uint32_t idx)
 {
-    return pool_at(&tr->sessions, idx);
+    return (struct session *)tr->sessions.chunks[idx >> CHUNK_SHIFT] +
+           (idx & CHUNK_MASK);
 }
 
 struct segment *tracker_segment(const struct tracker *tr, uint32_t idx)
 {
-    return pool_at(&tr->segments, idx);
+    return (struct segment *)tr->segments.chunks[idx >> CHUNK_SHIFT] +
+           (idx & CHUNK_MASK);
 }
 
 const struct store *tracker_store(const struct tracker *tr)
@@ -439,7 +442,11 @@ static int state_is_transient(int st)
            st == ST_FIN_WAIT2 || st == ST_CLOSE_WAIT || st == ST_LAST_ACK;
 }
 
-/* Put the session at the tail of the list its state belongs to. */
+/*
+ * Keep the session on the idle list its state belongs to.  A session that
+ * stays on the same list is not moved on every packet: expiry re-queues
+ * the ones whose last_us moved on since they were queued (lazy LRU).
+ */
 static void list_touch(struct tracker *tr, uint32_t idx)
 {
     struct session *s = sess_at(tr, idx);
@@ -452,8 +459,11 @@ static void list_touch(struct tracker *tr, uint32_t idx)
         l = LIST_SHORT;
     else
         l = LIST_LONG;
+    if (s->idle_list == l)
+        return;
     list_unlink(tr, idx);
     list_append(tr, idx, l);
+    s->list_us = s->last_us;
 }
 
 /* ---- creation and removal ------------------------------------------------ */
@@ -561,6 +571,16 @@ static void free_segments(struct tracker *tr, struct session *s)
 {
     uint32_t idx = s->seg_head, next;
 
+    if (idx != SEG_NONE && tr->store == NULL) {
+        /* Nothing kept beside them: splice the whole list into the free
+         * list, whose link is the segments' own `next`. */
+        if (tracker_segment(tr, idx)->bits & SEG_OPENING)
+            tr->opening_syns--;
+        tracker_segment(tr, s->seg_tail)->next = tr->segments.free_head;
+        tr->segments.free_head = idx;
+        tr->segments.used -= s->seg_count;
+        idx = SEG_NONE;
+    }
     while (idx != SEG_NONE) {
         next = tracker_segment(tr, idx)->next;
         segment_release(tr, idx);
@@ -1132,8 +1152,14 @@ void tracker_expire(struct tracker *tr, int64_t now_us)
         uint32_t idx;
         while ((idx = tr->list_head[l]) != SEG_NONE) {
             struct session *s = sess_at(tr, idx);
-            if (now_s - whole_seconds(s->last_us) <= limit[l])
-                break;
+            if (now_s - whole_seconds(s->last_us) <= limit[l]) {
+                if (s->list_us == s->last_us)
+                    break;          /* queued in order: the rest is newer */
+                list_unlink(tr, idx);           /* active: re-queue */
+                list_append(tr, idx, l);
+                s->list_us = s->last_us;
+                continue;
+            }
             if (l == LIST_CLOSED) {
                 session_release(tr, idx);
             } else {

@@ -75,10 +75,11 @@ const char *session_reason_word(unsigned i);
 
 /* One stored TCP packet of a session. */
 struct segment {
+    uint32_t next;              /* next segment of the session, SEG_NONE;
+                                 * first, as the pool's free-list link */
+    uint32_t prev;              /* previous segment, SEG_NONE */
     uint64_t num;               /* 0 = first packet of the session */
     int64_t ts_us;
-    uint32_t next;              /* next segment of the session, SEG_NONE */
-    uint32_t prev;              /* previous segment, SEG_NONE */
     uint32_t seq;
     uint32_t ack;
     uint32_t wire_len;
@@ -150,6 +151,7 @@ struct session {
     uint64_t missing;           /* packets not stored: pool full */
     int64_t first_us;           /* first packet */
     int64_t last_us;            /* last packet */
+    int64_t list_us;            /* last_us when put on its idle list */
     uint32_t hash;
     uint32_t hash_next;         /* hash chain, session index */
     uint32_t idle_prev;         /* idle list, session index */
