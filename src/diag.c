@@ -32,7 +32,7 @@
 #include "options.h"
 #include "session.h"
 
-#define TLP_MAX_US          200000  /* sooner than Linux's minimum RTO */
+#define MIN_RTO_US          200000  /* Linux's minimum RTO (RFC 6298: 1 s) */
 #define REORDER_MAX_US      10000   /* a hole filled sooner: reordering */
 
 static const char *const side_name[2] = { "client", "server" };
@@ -85,9 +85,16 @@ static void read_syn_options(struct diag_dir *dd, const struct segment *seg)
     }
 }
 
-/* Classify a copy of data already seen in direction d. */
+/*
+ * Classify a copy of data already seen in direction d.  `since_us` is the
+ * time since the original (or since the newest data no longer kept).
+ * No retransmission timer fires sooner than the minimum RTO, so a copy
+ * that comes sooner was triggered by ACKs (fast retransmit, with 3
+ * duplicate ACKs or SACK/RACK) or, for the last segment sent, by a
+ * tail-loss probe.
+ */
 static void classify_copy(struct session *s, const struct segment *seg,
-                          int d)
+                          int d, int64_t since_us)
 {
     struct diag_dir *me = &s->diag.d[d], *peer = &s->diag.d[!d];
     uint32_t end = seg->seq + seg->seq_len;
@@ -97,9 +104,9 @@ static void classify_copy(struct session *s, const struct segment *seg,
         c = RX_SPURIOUS;
     else if (peer->dupacks >= 3)
         c = RX_FAST;
-    else if (end == s->dir[d].next_seq &&
-             seg->ts_us - me->last_pkt_us < TLP_MAX_US)
-        c = RX_TLP;
+    else if (since_us < MIN_RTO_US)
+        c = end == s->dir[d].next_seq && peer->dupacks == 0 ? RX_TLP
+                                                            : RX_FAST;
     else
         c = RX_RTO;
     me->rexmit[c]++;
@@ -172,8 +179,8 @@ static void judge_stall(struct session *s, const struct segment *seg,
 
 void diag_packet(const struct config *cfg, struct session *s,
                  struct segment *seg, const struct packet *p,
-                 int from_server, int cls, int64_t prev_us, int snd_state,
-                 int rcv_state)
+                 int from_server, int cls, int64_t first_us, int64_t prev_us,
+                 int snd_state, int rcv_state)
 {
     struct diag *dg = &s->diag;
     int d = from_server ? 1 : 0;
@@ -239,7 +246,11 @@ void diag_packet(const struct config *cfg, struct session *s,
     switch (cls) {
     case SEQ_OLD:
         if (!(fl & TH_SYN))
-            classify_copy(s, seg, d);
+            classify_copy(s, seg, d, first_us >= 0 ? seg->ts_us - first_us
+                                                   : MIN_RTO_US);
+        /* The peer got this data only now: a turn starts from here. */
+        if (p->payload_len > 0 && dg->last_data_dir == d)
+            me->last_data_us = seg->ts_us;
         break;
     case SEQ_GAP:
         me->gap_us = seg->ts_us;

@@ -91,14 +91,15 @@ void diag_init(struct diag *dg);
 
 /*
  * One packet of a session, after the retransmission lookup (`cls` is its
- * enum seq_class) and before the state machine: `snd_state`/`rcv_state`
+ * enum seq_class; for a copy, `first_us` is when its data was first seen,
+ * -1 if unknown) and before the state machine: `snd_state`/`rcv_state`
  * are the sender's and receiver's states before it, `prev_us` the time of
  * the session's previous packet.
  */
 void diag_packet(const struct config *cfg, struct session *s,
                  struct segment *seg, const struct packet *p,
-                 int from_server, int cls, int64_t prev_us, int snd_state,
-                 int rcv_state);
+                 int from_server, int cls, int64_t first_us, int64_t prev_us,
+                 int snd_state, int rcv_state);
 
 /* The session ends at `now_us`: close open zero-window periods. */
 void diag_end(struct session *s, int64_t now_us);

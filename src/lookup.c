@@ -147,6 +147,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
     } else {
         return SEQ_FILL; /* fills a gap: not a retransmission */
     }
+    d->copy_of_us = first_us;
     if (is_syn) {
         if (!lc->cfg->syn_lookup)
             return SEQ_OLD;

@@ -1003,7 +1003,7 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         s->dir[0].seen = 1;
         seg = segment_append(tr, s, p, 0, 1, &stored);
         lookup_facts(s, seg, 0, p->payload_len, SEQ_NEW, p->ts_us);
-        diag_packet(tr->cfg, s, seg, p, 0, SEQ_NEW, p->ts_us, ST_NONE,
+        diag_packet(tr->cfg, s, seg, p, 0, SEQ_NEW, -1, p->ts_us, ST_NONE,
                     ST_NONE);
         seg->client_state = ST_SYN_SENT;
         seg->server_state = ST_SYN_RECV;
@@ -1031,7 +1031,8 @@ static uint32_t open_session(struct tracker *tr, const struct packet *p,
         seg = segment_append(tr, s, p, synack, 0, &stored);
         cls = lookup_retransmit(&tr->lc, s, seg, synack, p->payload_len);
         lookup_facts(s, seg, synack, p->payload_len, cls, p->ts_us);
-        diag_packet(tr->cfg, s, seg, p, synack, cls, p->ts_us,
+        diag_packet(tr->cfg, s, seg, p, synack, cls,
+                    s->dir[synack].copy_of_us, p->ts_us,
                     synack ? s->server_state : s->client_state,
                     synack ? s->client_state : s->server_state);
         http_inspect(tr, idx, seg, p, cls, stored);
@@ -1100,7 +1101,8 @@ void tracker_packet(struct tracker *tr, const struct packet *p)
     seg = segment_append(tr, s, p, from_server, 0, &stored);
     cls = lookup_retransmit(&tr->lc, s, seg, from_server, p->payload_len);
     lookup_facts(s, seg, from_server, p->payload_len, cls, prev_us);
-    diag_packet(tr->cfg, s, seg, p, from_server, cls, prev_us,
+    diag_packet(tr->cfg, s, seg, p, from_server, cls,
+                s->dir[from_server].copy_of_us, prev_us,
                 from_server ? s->server_state : s->client_state,
                 from_server ? s->client_state : s->server_state);
     if (!stored)

@@ -109,6 +109,7 @@ struct flow_dir {
     uint32_t next_seq;          /* highest sequence number seen + 1 */
     uint32_t forgot_seq;        /* end of the newest data no longer kept */
     int64_t forgot_us;          /* when that data was seen */
+    int64_t copy_of_us;         /* the last copy: when its data was new */
     uint8_t seen;               /* next_seq is valid */
     uint8_t forgot;             /* forgot_seq is valid */
     uint8_t zero_window;        /* last segment advertised window 0 */

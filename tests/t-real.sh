@@ -315,6 +315,7 @@ HDR = re.compile(r"^(\d{4}) +(\d+)\.(\d{3}) \| +(\S+):(\d+) == (\S+):(\d+) +\| "
 PKT = re.compile(r"^(\d{4}):(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}) \| +(\S+) "
                  r"([<>])([-U][-A][-P][-R][-S][-F])([<>]) (\S+) +\| ")
 ELI = re.compile(r"^(\d{4}):\*{4} ")
+SUM = re.compile(r"^(\d{4}): \S")    # the diagnosis line (man: DIAGNOSIS)
 
 def miruo(tag, path):
     sessions, order, bad = {}, [], 0
@@ -339,6 +340,10 @@ def miruo(tag, path):
         m = ELI.match(line)
         if m and m.group(1) in sessions:
             sessions[m.group(1)]["lines"].append(None)
+            continue
+        m = SUM.match(line)
+        if m and m.group(1) in sessions:
+            sessions[m.group(1)]["summary"] = line
             continue
         bad += 1
     fact(tag + ".sessions", len(order))
@@ -708,7 +713,8 @@ NFT
     done
     # Line for line the same output, but for the times: tcpdump and miruo
     # stamp outgoing packets separately, a few microseconds apart.
-    local mask='s/^([0-9]{4}:[0-9]{4}) [0-9:.]{12} /\1 --:--:--.--- /;s/^([0-9]{4}) +[0-9]+\.[0-9]{3} /\1 ------.--- /'
+    # The diagnosis line's durations are masked too (microsecond handshakes).
+    local mask='s/^([0-9]{4}:[0-9]{4}) [0-9:.]{12} /\1 --:--:--.--- /;s/^([0-9]{4}) +[0-9]+\.[0-9]{3} /\1 ------.--- /;/^[0-9]{4}: /s/[0-9]+(\.[0-9]+)? (us|ms|s)\b/T/g'
     sed -E "$mask" "$out" >"$WORK/real-live.masked"
     sed -E "$mask" "$WORK/real-file.out" >"$WORK/real-file.masked"
     if cmp -s "$WORK/real-live.masked" "$WORK/real-file.masked"; then
