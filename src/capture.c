@@ -105,6 +105,12 @@ static pcap_t *open_live(struct capture *c, const struct config *cfg,
     pcap_set_snaplen(p, cfg->snaplen ? (int)cfg->snaplen : LIVE_SNAPLEN);
     pcap_set_promisc(p, cfg->promisc);
     pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+#ifdef HAVE_PCAP_SET_IMMEDIATE_MODE
+    /* --live prints every packet as it arrives: do not wait for the ring
+     * block to fill or time out. */
+    if (cfg->live)
+        pcap_set_immediate_mode(p, 1);
+#endif
     if (cfg->buffer_mib > 0)
         pcap_set_buffer_size(p, (int)(cfg->buffer_mib * 1024 * 1024));
     rc = pcap_activate(p);
