@@ -54,6 +54,9 @@ http_run() {
         grep -q "listening on" "$err" 2>/dev/null && break
         sleep 0.1
     done
+    # Promiscuous by default: the interface counts one more user.
+    ip -n "$http_ns_srv" -d link show mh-s$$ >"$WORK/http-promisc.link"
+    check http/promisc_default grep -q 'promiscuity 1' "$WORK/http-promisc.link"
     # Three requests over one keep-alive connection.
     ip netns exec "$http_ns_cli" curl -s -m 10 -A miruo-test/1.0 \
         -o /dev/null -o /dev/null -o /dev/null \
@@ -65,6 +68,20 @@ http_run() {
     wait "$http_miruo_pid"
     check http/exit_status test $? = 0
     http_miruo_pid=
+
+    # -P: not promiscuous; --snaplen: the capture size asked for.
+    ip netns exec "$http_ns_srv" "$MIRUO" -C0 -P --snaplen=200 -i mh-s$$ \
+        >/dev/null 2>"$WORK/http-P.err" &
+    local pid=$!
+    for i in $(seq 50); do
+        grep -q "listening on" "$WORK/http-P.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    ip -n "$http_ns_srv" -d link show mh-s$$ >"$WORK/http-P.link"
+    kill -INT $pid
+    wait $pid
+    check http/no_promisc grep -q 'promiscuity 0' "$WORK/http-P.link"
+    check http/snaplen_live grep -q 'capture size 200 bytes' "$WORK/http-P.err"
 
     check http/one_connection test "$(grep -c '^000[0-9] ' "$out")" = 1
     check http/request_a grep -q '^DPI:HTTP:RequestLine >>>> GET /a.txt HTTP/1.1$' "$out"
