@@ -11,7 +11,7 @@
 
 #include "community_id.h"
 
-/* ---- SHA-1 (RFC 3174) ---------------------------------------------------- */
+/* ---- SHA-1 (RFC 3174) --------------------------------------------------- */
 
 #define SHA1_BLOCK 64
 
@@ -96,7 +96,7 @@ void community_id_sha1(const void *data, size_t len, uint8_t digest[20])
     }
 }
 
-/* ---- base64 (RFC 4648 section 4, with padding) --------------------------- */
+/* ---- base64 (RFC 4648 section 4, with padding) -------------------------- */
 
 static size_t base64(const uint8_t *in, size_t len, char *out)
 {
@@ -125,7 +125,7 @@ static size_t base64(const uint8_t *in, size_t len, char *out)
     return o;
 }
 
-/* ---- Community ID v1 ------------------------------------------------------ */
+/* ---- Community ID v1 ---------------------------------------------------- */
 
 #define IPPROTO_TCP_NUMBER 6
 

@@ -10,9 +10,9 @@
  *    spurious when the peer had already acknowledged it, fast when the
  *    peer had sent 3 or more duplicate ACKs, a tail-loss probe when it
  *    resends the last segment sooner than an RTO could fire, and an RTO
- *    otherwise.  The tap saw the original, so it was lost after the tap.
- *    A hole filled later than the round trip was lost before the tap; a
- *    hole filled sooner is reordering.
+ *    otherwise.  The tap saw the original, so unless the copy was
+ *    spurious it was lost after the tap.  A hole filled more than 10 ms
+ *    after it appeared was lost before the tap; sooner, it is reordering.
  *  - the handshake RTT splits at the tap: SYN to SYN/ACK is the server's
  *    side, SYN/ACK to ACK the client's.
  *  - a turn is the time from the last new byte one side sent to the first
@@ -189,6 +189,8 @@ void diag_packet(const struct config *cfg, struct session *s,
     int first = !me->ttl_set;
 
     (void)rcv_state;
+    if (cls == SEQ_DUP)
+        return;             /* a frame captured twice tells nothing new */
     if (first) {
         me->ttl = p->ttl;
         me->ttl_set = 1;
@@ -383,8 +385,14 @@ static void add_retransmissions(struct text *t, const struct session *s)
                                   n ? ", " : "", dd->rexmit[c],
                                   rexmit_class_name((enum rexmit_class)c));
         }
-        add(t, "%s resent %u (%s), lost after the tap", side_name[d], total,
-            list);
+        /* A spurious copy resent data that had arrived: nothing was lost. */
+        if (total > dd->rexmit[RX_SPURIOUS])
+            add(t, "%s resent %u (%s), lost after the tap", side_name[d],
+                total, list);
+        else
+            add(t, "%s resent %u (%s), the data had arrived", side_name[d],
+                total,
+                list);
     }
     for (d = 0; d < 2; d++)
         if (s->diag.d[d].lost_before_tap)

@@ -29,9 +29,9 @@
 
 /* Output buffer: whole lines only, written when the next would not fit. */
 #define JSON_BUF_SIZE   65536
-/* One line; the longest possible today is about 1.3 KB (two IPv6
- * addresses twice, every reason, 20-digit counters), leaving room for the
- * diagnosis keys to come. */
+/* One line: the longest possible is under 2.5 KB (IPv6 addresses, every
+ * reason and diagnosis key, 20-digit counters); a line that would not fit
+ * is counted as lost, never cut. */
 #define JSON_LINE_MAX   8192
 
 struct json_writer {
@@ -44,7 +44,7 @@ struct json_writer {
     char buf[JSON_BUF_SIZE];
 };
 
-/* ---- line builder ----------------------------------------------------------- */
+/* ---- line builder ------------------------------------------------------- */
 
 /*
  * Appends into a fixed buffer; `len` keeps counting past `cap` so the
@@ -143,7 +143,7 @@ static void put_key(struct jline *l, const char *key)
     put_str(l, "\":");
 }
 
-/* ---- strings (RFC 8259 section 7) ----------------------------------------------- */
+/* ---- strings (RFC 8259 section 7) --------------------------------------- */
 
 /*
  * Length of the valid UTF-8 sequence at `s` (RFC 3629 section 4: no
@@ -231,7 +231,7 @@ static void put_string(struct jline *l, const char *s)
     put_char(l, '"');
 }
 
-/* ---- times ------------------------------------------------------------------ */
+/* ---- times -------------------------------------------------------------- */
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -260,7 +260,7 @@ static void put_iso(struct jline *l, int64_t us)
         put_mem(l, tmp, (size_t)n);
 }
 
-/* ---- conn_state --------------------------------------------------------------- */
+/* ---- conn_state --------------------------------------------------------- */
 
 /*
  * Zeek's conn_state is computed from the two endpoint states of its TCP
@@ -386,7 +386,7 @@ const char *end_kind_name(enum session_end_kind kind)
     return "closed";
 }
 
-/* ---- the object ---------------------------------------------------------------- */
+/* ---- the object --------------------------------------------------------- */
 
 static void put_addr(struct jline *l, int family, const uint8_t *a)
 {
@@ -589,21 +589,19 @@ static void put_session(struct jline *l, const struct session *s,
 {
     const struct conn_facts *f = &s->facts;
     char cid[COMMUNITY_ID_SIZE];
-    int64_t dur = s->last_us - s->first_us;
-
-    if (dur < 0)
-        dur = 0;
+    /* Capture clocks can step back; "end" is never before "ts". */
+    int64_t end = s->last_us > s->first_us ? s->last_us : s->first_us;
     put_char(l, '{');
     put_key(l, "ts");
     put_seconds(l, s->first_us);
     put_key(l, "ts_iso");
     put_iso(l, s->first_us);
     put_key(l, "end");
-    put_seconds(l, s->last_us);
+    put_seconds(l, end);
     put_key(l, "end_iso");
-    put_iso(l, s->last_us);
+    put_iso(l, end);
     put_key(l, "duration");
-    put_seconds(l, dur);
+    put_seconds(l, end - s->first_us);
     put_key(l, "session_id");
     put_u64(l, s->id);
     put_key(l, "proto");
@@ -675,7 +673,7 @@ size_t json_format_session(char *buf, size_t size, const struct session *s,
     return l.len <= size ? l.len : 0;
 }
 
-/* ---- the file -------------------------------------------------------------- */
+/* ---- the file ----------------------------------------------------------- */
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -761,7 +759,8 @@ int json_close(struct json_writer *jw, char errbuf[JSON_ERRBUF_SIZE])
         r = -1;
     }
     if (r < 0)
-        snprintf(errbuf, JSON_ERRBUF_SIZE, "%s: %s (%llu lines lost)",
+        snprintf(errbuf, JSON_ERRBUF_SIZE,
+                 "%s: %s (%llu more lines not written)",
                  strcmp(jw->path, "-") ? jw->path : "standard output",
                  strerror(jw->err ? jw->err : EIO),
                  (unsigned long long)jw->lost_lines);

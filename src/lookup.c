@@ -97,7 +97,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
 {
     struct flow_dir *d = &s->dir[from_server ? 1 : 0];
     const struct flow_dir *peer = &s->dir[from_server ? 0 : 1];
-    struct segment *orig;
+    struct segment *orig, *prev;
     uint32_t end = seg->seq + seg->seq_len;
     int is_syn = (seg->flags & TH_SYN) != 0;
     int64_t elapsed_ms, first_us;
@@ -109,6 +109,15 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
         d->seen = 1;
         d->next_seq = end;
         return payload_len ? SEQ_NEW : SEQ_NONE;
+    }
+    /* The same frame captured twice comes right after itself (pure ACKs
+     * included): an artefact, neither a copy nor a duplicate ACK. */
+    prev = seg->prev != SEG_NONE ? tracker_segment(lc->tr, seg->prev) : NULL;
+    if (prev != NULL && prev != seg &&
+        (prev->bits & SEG_FROM_SERVER) == (seg->bits & SEG_FROM_SERVER) &&
+        prev->window == seg->window && is_same_frame(prev, seg)) {
+        s->diag.d[from_server ? 1 : 0].dup_frames++;
+        return SEQ_DUP;
     }
     if (seg->seq_len == 0)
         return SEQ_NONE;                /* pure ACK: never a retransmission */

@@ -20,9 +20,11 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "json.h"
 #include "names.h"
 #include "options.h"
 #include "print.h"
+#include "report.h"
 #include "session.h"
 #include "stats.h"
 #include "store.h"
@@ -34,6 +36,13 @@ enum exit_status {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t report_requested;     /* SIGUSR1 */
+
+static void on_report_signal(int sig)
+{
+    (void)sig;
+    report_requested = 1;
+}
 
 static void on_stop_signal(int sig)
 {
@@ -51,6 +60,9 @@ struct miruo {
     struct names *names;
     struct writer *writer;
     struct writer *flagged;     /* -W */
+    struct json_writer *json;   /* --json */
+    struct report *report;      /* --report (kept even when off) */
+    int json_stdout;            /* --json alone: JSON replaces the text */
     uint64_t flagged_sessions;  /* sessions a lookup flagged */
     enum link_kind link;
     int64_t tick_sec;           /* whole second of the last time tick */
@@ -71,6 +83,15 @@ static void print_stats(struct miruo *m)
     stats_print(STDERR_FILENO, &m->stats, m->cfg, &cc, &m->cpu);
 }
 
+static void print_report(struct miruo *m)
+{
+    struct capture_counts cc;
+
+    capture_counts(m->capture, &cc);
+    printer_flush(m->printer);
+    report_print(m->report, STDERR_FILENO, &m->stats, &cc, m->cfg);
+}
+
 static void show_counter(struct miruo *m)
 {
     if (m->show_counter)
@@ -87,6 +108,10 @@ static void time_passes(struct miruo *m, int64_t now_us)
 {
     int64_t sec = now_us / 1000000;
 
+    if (report_requested) {
+        report_requested = 0;
+        print_report(m);
+    }
     if (m->have_tick && sec == m->tick_sec)
         return;
     if (!m->have_tick) {
@@ -190,7 +215,16 @@ static void on_session_end(void *ctx, const struct tracker *tr,
 
     if (session_is_flagged(s))
         m->flagged_sessions++;
-    printer_session_end(m->printer, tr, s, kind, now_us);
+    report_session(m->report, s, kind, (s->flags & SESS_SHOWN) != 0);
+    if (m->json != NULL && (s->flags & SESS_SHOWN)) {
+        json_session(m->json, s, kind);
+        if (capture_is_live(m->capture) || m->json_stdout)
+            json_flush(m->json);
+    }
+    if (!m->json_stdout)
+        printer_session_end(m->printer, tr, s, kind, now_us);
+    else if (s->flags & SESS_SHOWN)
+        m->stats.sessions_shown++;      /* the printer counts otherwise */
 }
 
 static void on_segment_stored(void *ctx, const struct tracker *tr,
@@ -198,7 +232,8 @@ static void on_segment_stored(void *ctx, const struct tracker *tr,
 {
     struct miruo *m = ctx;
 
-    printer_segment_stored(m->printer, tr, s, seg);
+    if (!m->json_stdout)
+        printer_segment_stored(m->printer, tr, s, seg);
 }
 
 /* The EPB comment of a packet written by -W. */
@@ -291,8 +326,13 @@ static void install_signals(void)
      * inherited as ignored (decisions.md #13). */
     sa.sa_handler = SIG_DFL;
     sigaction(SIGPIPE, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
+    /* SIGUSR1: the report, at the next packet or tick.  SA_RESTART, so a
+     * read from a pipe (-f -) is not cut short by it. */
+    sa.sa_handler = on_report_signal;
+    sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_flags = 0;
+    sa.sa_handler = SIG_IGN;
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGALRM, &sa, NULL);
 }
@@ -474,8 +514,7 @@ static int contract_status(struct miruo *m)
     struct capture_counts cc;
 
     capture_counts(m->capture, &cc);
-    if (cc.drop > 0 || cc.ifdrop > 0 || m->stats.drop_session > 0 ||
-        m->stats.drop_segment > 0)
+    if (report_data_lost(&m->stats, &cc))
         return EXIT_UNHEALTHY;
     return m->flagged_sessions > 0 ? EXIT_FLAGGED : EXIT_OK;
 }
@@ -502,6 +541,20 @@ static int run(struct miruo *m)
     printer_set_names(m->printer, m->names);
     if (open_writer(m) < 0)
         return EXIT_USAGE;
+    m->report = report_new(cfg->report);
+    if (m->report == NULL) {
+        fprintf(stderr, "miruo: out of memory for the report\n");
+        return EXIT_USAGE;
+    }
+    if (cfg->json_file != NULL) {
+        char jerr[JSON_ERRBUF_SIZE];
+        m->json = json_open(cfg->json_file, jerr);
+        if (m->json == NULL) {
+            fprintf(stderr, "miruo: --json: %s\n", jerr);
+            return EXIT_USAGE;
+        }
+        m->json_stdout = strcmp(cfg->json_file, "-") == 0;
+    }
     if (cfg->drop_user != NULL && drop_privileges(cfg->drop_user) < 0)
         return EXIT_USAGE;
     capture_describe(m->capture, banner, sizeof(banner));
@@ -523,11 +576,21 @@ static int run(struct miruo *m)
     /* Sessions still open are judged and printed, never lost. */
     tracker_finish(m->tracker, m->stats.now_us);
     printer_flush(m->printer);
+    if (m->json != NULL) {
+        char jerr[JSON_ERRBUF_SIZE];
+        if (json_close(m->json, jerr) < 0) {
+            fprintf(stderr, "miruo: --json: %s\n", jerr);
+            if (status == EXIT_OK)
+                status = EXIT_READ_ERROR;
+        }
+        m->json = NULL;
+    }
     if (close_writer(m) < 0 && status == EXIT_OK)
         status = EXIT_READ_ERROR;
     if (status == EXIT_READ_ERROR && m->errbuf[0])
         fprintf(stderr, "miruo: read error: %s\n", m->errbuf);
     print_stats(m);
+    print_report(m);
     report_drops(m);
     if (status == EXIT_OK && cfg->exit_status)
         status = contract_status(m);
@@ -569,8 +632,13 @@ int main(int argc, char **argv)
     } else {
         status = run(&m);
     }
+    if (m.json != NULL) {               /* a start-up error after --json */
+        char jerr[JSON_ERRBUF_SIZE];
+        json_close(m.json, jerr);
+    }
     tracker_free(m.tracker);
     printer_free(m.printer);
+    report_free(m.report);
     free(m.frame_buf);
     names_free(m.names);
     capture_close(m.capture);

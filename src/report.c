@@ -101,7 +101,7 @@ void report_free(struct report *r)
     free(r);
 }
 
-/* ---- what is measured ------------------------------------------------------ */
+/* ---- what is measured --------------------------------------------------- */
 
 /* SYN to the client's ACK of the SYN/ACK, or -1 if not seen in order. */
 static int64_t handshake_us(const struct session *s)
@@ -146,7 +146,7 @@ unsigned report_bucket(int64_t us)
     return k;
 }
 
-/* ---- aggregation ------------------------------------------------------------- */
+/* ---- aggregation -------------------------------------------------------- */
 
 /* Does `a` rank before `b`: larger values first, then the older ID. */
 static int ranks_before(const struct top_entry *a, const struct top_entry *b)
@@ -314,7 +314,7 @@ int report_data_lost(const struct stats *st, const struct capture_counts *cc)
            st->drop_segment > 0;
 }
 
-/* ---- output ------------------------------------------------------------------ */
+/* ---- output ------------------------------------------------------------- */
 
 /* Lines are collected here and written in blocks. */
 struct out {
@@ -551,7 +551,7 @@ static void format_bound(char *buf, size_t size, uint64_t v)
 
 static void print_hist_rows(struct out *o, const uint64_t *b)
 {
-    char lo[16], hi[16], label[40], bar[41];
+    char lo[24], hi[24], label[64], bar[41];
     unsigned first = REPORT_BUCKETS, last = 0, k;
     uint64_t max = 0;
 

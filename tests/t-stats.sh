@@ -19,7 +19,7 @@ stats_of() {
 
 # Field names and order are the original's (spec 10.2).
 stats_of normal.pcap
-sed -n '/^===== Session Statistics/,$p' "$WORK/stats.err" |
+sed -n '/^===== Session Statistics/,/^==============================$/p' "$WORK/stats.err" |
     sed 's/ *:.*//' >"$WORK/stats.fields"
 cat >"$WORK/stats.expected" <<'FIELDS'
 ===== Session Statistics =====
