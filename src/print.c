@@ -35,6 +35,7 @@ struct printer {
     enum link_kind link;        /* for --detail */
     int fd;
     int broken;                 /* the reader went away */
+    int plain;                  /* rendering for printer_session_text */
     size_t len;
     int64_t clock_sec;          /* second cached in clock_text */
     char clock_text[16];        /* "HH:MM:SS" */
@@ -143,12 +144,16 @@ static void put_hex8(struct line *l, uint32_t v)
 /* Start a line in the output buffer, flushing first if it is nearly full. */
 static void line_begin(struct printer *pr, struct line *l, int color)
 {
-    if (pr->len > OUTBUF_FLUSH_AT)
-        printer_flush(pr);
+    if (pr->len > OUTBUF_FLUSH_AT) {
+        if (pr->plain)
+            pr->len = OUTBUF_FLUSH_AT;  /* rendering: cut, never write */
+        else
+            printer_flush(pr);
+    }
     l->p = pr->buf + pr->len;
     l->len = 0;
     l->cap = LINE_MAX_LEN;
-    if (pr->cfg->color && color != COLOR_NONE) {
+    if (pr->cfg->color && !pr->plain && color != COLOR_NONE) {
         put_str(l, "\033[");
         put_uint(l, (uint64_t)color, 0, '0');
         put_char(l, 'm');
@@ -157,7 +162,7 @@ static void line_begin(struct printer *pr, struct line *l, int color)
 
 static void line_end(struct printer *pr, struct line *l, int color)
 {
-    if (pr->cfg->color && color != COLOR_NONE)
+    if (pr->cfg->color && !pr->plain && color != COLOR_NONE)
         put_str(l, "\033[39m");
     l->cap += 1;            /* the newline always fits */
     put_char(l, '\n');
@@ -825,25 +830,15 @@ static void print_summary(struct printer *pr, const struct session *s)
 
 /* ---- sessions -------------------------------------------------------------- */
 
-void printer_session_end(void *ctx, const struct tracker *tr,
-                         struct session *s, enum session_end_kind kind,
-                         int64_t now_us)
+/* The session block: header, marked packets, elisions, event, summary. */
+static void print_block(struct printer *pr, const struct tracker *tr,
+                        struct session *s, enum session_end_kind kind,
+                        int64_t now_us)
 {
-    struct printer *pr = ctx;
     uint32_t idx;
     uint64_t next_num = 0;
     int printed_any = 0;
 
-    if (!(s->flags & SESS_SHOWN))
-        return;
-    pr->stats->sessions_shown++;
-    if (pr->cfg->live) {
-        if (kind != END_CLOSED)
-            print_event(pr, s, kind, now_us);
-        print_summary(pr, s);
-        printer_flush(pr);
-        return;
-    }
     print_header(pr, s);
     for (idx = s->seg_head; idx != SEG_NONE;) {
         struct segment *seg = tracker_segment(tr, idx);
@@ -862,7 +857,44 @@ void printer_session_end(void *ctx, const struct tracker *tr,
     if (kind != END_CLOSED)
         print_event(pr, s, kind, now_us);
     print_summary(pr, s);
+}
+
+void printer_session_end(void *ctx, const struct tracker *tr,
+                         struct session *s, enum session_end_kind kind,
+                         int64_t now_us)
+{
+    struct printer *pr = ctx;
+
+    if (!(s->flags & SESS_SHOWN))
+        return;
+    pr->stats->sessions_shown++;
+    if (pr->cfg->live) {
+        if (kind != END_CLOSED)
+            print_event(pr, s, kind, now_us);
+        print_summary(pr, s);
+    } else {
+        print_block(pr, tr, s, kind, now_us);
+    }
     printer_flush(pr);
+}
+
+size_t printer_session_text(struct printer *pr, const struct tracker *tr,
+                            struct session *s, enum session_end_kind kind,
+                            int64_t now_us, char *out, size_t size)
+{
+    size_t n;
+
+    if (size == 0)
+        return 0;
+    printer_flush(pr);              /* what was pending goes out first */
+    pr->plain = 1;
+    print_block(pr, tr, s, kind, now_us);
+    pr->plain = 0;
+    n = pr->len < size - 1 ? pr->len : size - 1;
+    memcpy(out, pr->buf, n);
+    out[n] = '\0';
+    pr->len = 0;                    /* rendered, not written */
+    return n;
 }
 
 void printer_segment_stored(void *ctx, const struct tracker *tr,

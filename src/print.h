@@ -36,6 +36,15 @@ void printer_session_end(void *ctx, const struct tracker *tr,
 void printer_segment_stored(void *ctx, const struct tracker *tr,
                             struct session *s, struct segment *seg);
 
+/*
+ * Render a session's block as printed (no colour) into `out` (NUL-
+ * terminated, cut at `size`), without writing it: for the HTML report.
+ * Returns the length.  Large blocks are cut at the output buffer size.
+ */
+size_t printer_session_text(struct printer *pr, const struct tracker *tr,
+                            struct session *s, enum session_end_kind kind,
+                            int64_t now_us, char *out, size_t size);
+
 /* Write what is buffered.  Returns -1 if the output is gone. */
 int printer_flush(struct printer *pr);
 
