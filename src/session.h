@@ -144,6 +144,13 @@ struct conn_facts {
 #define SESS_SAVED      0x10    /* -W: held packets written */
 
 struct session {
+    /* Read by every hash lookup: kept together in the first cache line. */
+    uint32_t hash;
+    uint32_t hash_next;         /* hash chain, session index */
+    uint8_t family;
+    uint8_t client_state;
+    uint8_t server_state;
+    uint8_t flags;              /* SESS_* */
     struct endpoint client;     /* sender of the first SYN (or packet) */
     struct endpoint server;
     uint64_t id;
@@ -153,8 +160,6 @@ struct session {
     int64_t first_us;           /* first packet */
     int64_t last_us;            /* last packet */
     int64_t list_us;            /* last_us when put on its idle list */
-    uint32_t hash;
-    uint32_t hash_next;         /* hash chain, session index */
     uint32_t idle_prev;         /* idle list, session index */
     uint32_t idle_next;
     uint32_t seg_head;          /* stored segments, oldest first */
@@ -165,11 +170,7 @@ struct session {
     uint32_t reasons;           /* REASON_* */
     uint32_t context_left;      /* -v countdown */
     uint32_t prune_at;          /* prune when holding more than this */
-    uint8_t family;
-    uint8_t client_state;
-    uint8_t server_state;
     uint8_t idle_list;
-    uint8_t flags;              /* SESS_* */
     struct flow_dir dir[2];     /* [0] client->server, [1] server->client */
     struct conn_facts facts;
     struct diag diag;
