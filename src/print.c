@@ -91,8 +91,10 @@ static void put_char(struct line *l, char c)
 
 static void put_spaces(struct line *l, size_t n)
 {
-    while (n-- > 0)
-        put_char(l, ' ');
+    if (n > l->cap - l->len)
+        n = l->cap - l->len;
+    memset(l->p + l->len, ' ', n);
+    l->len += n;
 }
 
 /* Right-aligned in `width` columns (wider text is not cut). */
@@ -114,22 +116,26 @@ static void put_left(struct line *l, const char *s, size_t width)
         put_spaces(l, width - n);
 }
 
-/* Unsigned decimal, zero-padded (pad '0') or space-padded to `width`. */
+/* Unsigned decimal, zero-padded (pad '0') or space-padded to `width`.
+ * Digits are made right to left in a small buffer and copied once. */
 static void put_uint(struct line *l, uint64_t v, int width, char pad)
 {
     char tmp[24];
-    int n = 0;
+    char *end = tmp + sizeof(tmp), *p = end;
+    uint32_t v32;
 
-    do {
-        tmp[n++] = (char)('0' + v % 10);
+    while (v > 0xFFFFFFFFu) {
+        *--p = (char)('0' + v % 10);
         v /= 10;
-    } while (v != 0);
-    while (n < width) {
-        put_char(l, pad);
-        width--;
     }
-    while (n > 0)
-        put_char(l, tmp[--n]);
+    v32 = (uint32_t)v;
+    do {
+        *--p = (char)('0' + v32 % 10);
+        v32 /= 10;
+    } while (v32 != 0);
+    while (end - p < width && p > tmp)
+        *--p = pad;
+    put_mem(l, p, (size_t)(end - p));
 }
 
 static void put_hex8(struct line *l, uint32_t v)
