@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ struct capture {
     enum link_kind link;
     char device[200];
     const char *file;
+    int regular;                /* the file is a regular file */
     struct bpf_program prog;    /* files: filtered here, to number records */
     int have_prog;
     uint32_t cut;               /* files: --snaplen cut, 0 = none */
@@ -231,6 +233,10 @@ static int open_file(struct capture *c, const struct config *cfg,
         }
     }
     c->fp = f;
+    {
+        struct stat sb;
+        c->regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+    }
     got = read_magic(f, magic, sizeof(magic));
     if (snoop_magic_matches(magic, got)) {
         c->snoop = snoop_open(f, magic, got, serr);
@@ -393,6 +399,11 @@ enum link_kind capture_link(const struct capture *c)
 int capture_is_live(const struct capture *c)
 {
     return c->live;
+}
+
+int capture_is_regular_file(const struct capture *c)
+{
+    return !c->live && c->regular;
 }
 
 void capture_describe(const struct capture *c, char *buf, size_t size)

@@ -48,6 +48,9 @@ int capture_loop(struct capture *c, capture_frame_fn on_frame,
 
 void capture_counts(struct capture *c, struct capture_counts *cc);
 
+/* Reading a regular file (not a device, a pipe or standard input). */
+int capture_is_regular_file(const struct capture *c);
+
 /* libpcap DLT_ value and snapshot length of the packets delivered. */
 int capture_dlt(const struct capture *c);
 uint32_t capture_snaplen(const struct capture *c);

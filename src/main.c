@@ -538,6 +538,7 @@ static int run(struct miruo *m)
         return EXIT_USAGE;
     }
     printer_set_link(m->printer, m->link);
+    printer_set_flush_each(m->printer, !capture_is_regular_file(m->capture));
     printer_set_names(m->printer, m->names);
     if (open_writer(m) < 0)
         return EXIT_USAGE;

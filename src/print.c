@@ -36,6 +36,7 @@ struct printer {
     int fd;
     int broken;                 /* the reader went away */
     int plain;                  /* rendering for printer_session_text */
+    int flush_each;             /* write after every session (live, pipes) */
     size_t len;
     int64_t clock_sec;          /* second cached in clock_text */
     char clock_text[16];        /* "HH:MM:SS" */
@@ -881,7 +882,8 @@ void printer_session_end(void *ctx, const struct tracker *tr,
     } else {
         print_block(pr, tr, s, kind, now_us);
     }
-    printer_flush(pr);
+    if (pr->flush_each)
+        printer_flush(pr);
 }
 
 size_t printer_session_text(struct printer *pr, const struct tracker *tr,
@@ -890,16 +892,20 @@ size_t printer_session_text(struct printer *pr, const struct tracker *tr,
 {
     size_t n;
 
+    size_t start;
+
     if (size == 0)
         return 0;
-    printer_flush(pr);              /* what was pending goes out first */
+    if (pr->len > OUTBUF_SIZE / 2)
+        printer_flush(pr);          /* leave room to render into */
+    start = pr->len;
     pr->plain = 1;
     print_block(pr, tr, s, kind, now_us);
     pr->plain = 0;
-    n = pr->len < size - 1 ? pr->len : size - 1;
-    memcpy(out, pr->buf, n);
+    n = pr->len - start < size - 1 ? pr->len - start : size - 1;
+    memcpy(out, pr->buf + start, n);
     out[n] = '\0';
-    pr->len = 0;                    /* rendered, not written */
+    pr->len = start;                /* rendered, not written */
     return n;
 }
 
@@ -913,6 +919,11 @@ void printer_segment_stored(void *ctx, const struct tracker *tr,
     print_live_segment(pr, tr, s, seg);
     seg->bits |= SEG_PRINTED;
     printer_flush(pr);
+}
+
+void printer_set_flush_each(struct printer *pr, int on)
+{
+    pr->flush_each = on;
 }
 
 void printer_set_names(struct printer *pr, struct names *names)
@@ -941,6 +952,7 @@ struct printer *printer_new(const struct config *cfg, struct stats *st,
     pr->cfg = cfg;
     pr->stats = st;
     pr->fd = fd;
+    pr->flush_each = 1;
     return pr;
 }
 

@@ -26,6 +26,9 @@ void printer_free(struct printer *pr);
 struct names;
 /* Print endpoints by name where the table has one (--names, --resolve). */
 void printer_set_names(struct printer *pr, struct names *names);
+/* Write after every session (default), so `miruo | grep` sees sessions
+ * as they end; off for regular files, which are read at full speed. */
+void printer_set_flush_each(struct printer *pr, int on);
 /* The link type of the frames, for --detail. */
 void printer_set_link(struct printer *pr, enum link_kind link);
 

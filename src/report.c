@@ -787,3 +787,99 @@ void report_print(const struct report *r, int fd, const struct stats *st,
     out_flush(o);
     free(o);
 }
+
+/* ---- read-only access (report.h), for the HTML report ------------------- */
+
+/* REPORT_STATES must equal CS_COUNT: a negative array size otherwise. */
+typedef char report_states_check[REPORT_STATES == CS_COUNT ? 1 : -1];
+
+void report_get_counts(const struct report *r, struct report_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->sessions = r->sessions;
+    c->shown = r->shown;
+    c->flagged = r->flagged;
+    c->midstream = r->midstream;
+    memcpy(c->by_reason, r->by_reason, sizeof(c->by_reason));
+    memcpy(c->by_state, r->by_state, sizeof(c->by_state));
+    memcpy(c->by_end, r->by_end, sizeof(c->by_end));
+    c->one_way = r->one_way;
+    c->one_way_data = r->one_way_data;
+    c->rst_sessions = r->rst_sessions;
+    c->rst_side[0] = r->rst_side[0];
+    c->rst_side[1] = r->rst_side[1];
+}
+
+size_t report_top_rows(const struct report *r, enum report_top which,
+                       struct report_row *rows, size_t max)
+{
+    size_t i, n;
+
+    if ((unsigned)which >= TOP_COUNT)
+        return 0;
+    n = r->top[which].n < max ? r->top[which].n : max;
+    for (i = 0; i < n; i++) {
+        const struct top_entry *e = &r->top[which].e[i];
+        memset(&rows[i], 0, sizeof(rows[i]));
+        rows[i].id = e->id;
+        rows[i].value = e->value;
+        rows[i].value2 = e->value2;
+        rows[i].split[0] = e->split[0];
+        rows[i].split[1] = e->split[1];
+        rows[i].client = e->client;
+        rows[i].server = e->server;
+        rows[i].reasons = e->reasons;
+        rows[i].family = e->family;
+        rows[i].state = e->state;
+    }
+    return n;
+}
+
+/* The same words as the table in print_counts. */
+const char *report_state_text(unsigned conn_state)
+{
+    static const char *const text[CS_COUNT] = {
+        "attempt, no reply",
+        "established, not closed",
+        "normal establishment and termination",
+        "attempt rejected",
+        "established, only the client closed",
+        "established, only the server closed",
+        "established, client aborted (RST)",
+        "established, server aborted (RST)",
+        "client sent SYN then RST, no SYN/ACK",
+        "server sent SYN/ACK then RST, no SYN",
+        "client sent SYN then FIN, no SYN/ACK",
+        "server sent SYN/ACK then FIN, no SYN",
+        "no SYN seen: mid-stream traffic"
+    };
+    return conn_state < CS_COUNT ? text[conn_state] : "?";
+}
+
+size_t report_health_text(const struct report *r, const struct stats *st,
+                          const struct capture_counts *cc,
+                          const struct config *cfg, char *buf, size_t size)
+{
+    struct out *o;
+    const char *p;
+    size_t n = 0;
+
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+    o = malloc(sizeof(*o));
+    if (o == NULL)
+        return 0;
+    o->fd = -1;             /* collected, never written: it fits */
+    o->len = 0;
+    print_health(o, r, st, cc, cfg);
+    p = memchr(o->buf, '\n', o->len);     /* skip the title line */
+    if (p != NULL) {
+        size_t start = (size_t)(p + 1 - o->buf);
+        n = o->len - start < size - 1 ? o->len - start : size - 1;
+        memcpy(buf, o->buf + start, n);
+        buf[n] = '\0';
+    }
+    free(o);
+    return n;
+}

@@ -70,4 +70,57 @@ unsigned report_bucket(int64_t us);
 size_t report_top_ids(const struct report *r, enum report_top which,
                       uint64_t *ids, size_t max);
 
+/* ---- read-only access, for other renderings (the HTML report) ---------- */
+
+#define REPORT_STATES 13    /* enum conn_state values (json.h CS_COUNT) */
+
+/* The counters behind the report's first sections. */
+struct report_counts {
+    uint64_t sessions;          /* ended */
+    uint64_t shown;
+    uint64_t flagged;
+    uint64_t midstream;
+    uint64_t by_reason[REASON_COUNT];
+    uint64_t by_state[REPORT_STATES];   /* by enum conn_state */
+    uint64_t by_end[4];         /* by enum session_end_kind */
+    uint64_t one_way;
+    uint64_t one_way_data;
+    uint64_t rst_sessions;
+    uint64_t rst_side[2];
+};
+
+void report_get_counts(const struct report *r, struct report_counts *c);
+
+/* One entry of a worst list, as the text prints it. */
+struct report_row {
+    uint64_t id;
+    uint64_t value;         /* TOP_STALL, TOP_HANDSHAKE: microseconds;
+                             * TOP_RETRANSMIT: reported retransmissions */
+    uint64_t value2;        /* TOP_RETRANSMIT: copies of seen data */
+    uint64_t split[2];      /* TOP_RETRANSMIT: client, server;
+                             * TOP_STALL: enum stall_cause, side */
+    struct endpoint client;
+    struct endpoint server;
+    uint32_t reasons;
+    uint8_t family;
+    uint8_t state;          /* enum conn_state */
+};
+
+/* The entries of a worst list, worst first (at most REPORT_TOP_MAX). */
+size_t report_top_rows(const struct report *r, enum report_top which,
+                       struct report_row *rows, size_t max);
+
+/* What a conn_state means, as the report says it ("attempt rejected"). */
+const char *report_state_text(unsigned conn_state);
+
+/*
+ * The capture-health section as report_print writes it, without its
+ * "----- capture health -----" title: "Label : value" lines, then the
+ * "capture health: ..." and "verdict: ..." lines.  NUL-terminated, cut at
+ * `size`; returns the length.
+ */
+size_t report_health_text(const struct report *r, const struct stats *st,
+                          const struct capture_counts *cc,
+                          const struct config *cfg, char *buf, size_t size);
+
 #endif /* MIRUO_REPORT_H */
