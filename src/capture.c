@@ -451,6 +451,25 @@ static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
         c->done = 1;
 }
 
+/*
+ * A capture timestamp in microseconds.  pcapng stores 64-bit times, so a
+ * hostile file can carry seconds that overflow the conversion: such times
+ * are clamped to what pcap and snoop files can hold (32-bit seconds, up to
+ * 2106), which microsecond arithmetic in doubles also keeps exact.
+ */
+#define MAX_TS_SECONDS ((int64_t)0xFFFFFFFF)
+
+static int64_t timeval_us(int64_t sec, int64_t usec)
+{
+    if (sec < 0)
+        sec = 0;
+    if (sec > MAX_TS_SECONDS)
+        sec = MAX_TS_SECONDS;
+    if (usec < 0 || usec > 999999999)
+        usec = 0;
+    return sec * 1000000 + usec;
+}
+
 static void trampoline(u_char *user, const struct pcap_pkthdr *h,
                        const u_char *data)
 {
@@ -458,8 +477,8 @@ static void trampoline(u_char *user, const struct pcap_pkthdr *h,
 
     if (c->done)
         return;
-    deliver(c, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, data,
-            h->caplen, h->len);
+    deliver(c, timeval_us(h->ts.tv_sec, h->ts.tv_usec), data, h->caplen,
+            h->len);
     if (c->done)
         pcap_breakloop(c->pcap);
 }

@@ -7,7 +7,9 @@
  *                            = normal.pcap, normal.pcapng, normal.snoop)
  *   mkpcap --list            print the case file names
  *
- * Output is byte-identical on every run.  See README for the cases.
+ * The flood cases (synflood, synflood_250k, segflood) are large and are
+ * written only when named.  Output is byte-identical on every run.  See
+ * README for the cases.
  */
 #include "pcapgen.h"
 
@@ -902,6 +904,849 @@ static int c_pool(const char *path)
 }
 
 /* ------------------------------------------------------------------ */
+/* hostile cases (tests/t-hostile.sh)                                  */
+/* ------------------------------------------------------------------ */
+
+/* a client segment of flow f with its TCP data offset set to doff */
+static void emit_doff(pg_flow *f, int64_t t, uint8_t doff, pg_opts o,
+                      size_t paylen)
+{
+  pg_frame fr;
+  pg_flow_build(f, &fr, t, C, PG_PSH | PG_ACK, f->nxt[C], f->nxt[S], o,
+                paylen);
+  fr.d[fr.l4off + 12] = (uint8_t)(doff << 4);
+  pg_fix_tcp(f, &fr, C);
+  pg_emit(f, t, &fr);
+}
+
+/* TCP data offsets 0-4 and past the segment (7 TCP header errors), then
+   client segments whose options are malformed in every other way */
+static int c_hostile_tcp(const char *path)
+{
+  static const uint8_t o_unk0[]   = {0x63, 0x00, 0x01, 0x01};
+  static const uint8_t o_ts0[]    = {0x08, 0x00, 0x01, 0x01};
+  static const uint8_t o_sack0[]  = {0x05, 0x00, 0x01, 0x01};
+  static const uint8_t o_sack1[]  = {0x05, 0x01, 0x01, 0x01};
+  static const uint8_t o_sack2[]  = {0x05, 0x02, 0x01, 0x01};
+  static const uint8_t o_sack3[]  = {0x05, 0x03, 0x00, 0x01};
+  static const uint8_t o_ws1[]    = {0x03, 0x01, 0x01, 0x01};
+  static const uint8_t o_sok3[]   = {0x04, 0x03, 0x01, 0x01};
+  static const uint8_t o_kind29[] = {0x1d, 0xff, 0x01, 0x02};
+  static const uint8_t o_last[]   = {0x01, 0x01, 0x01, 0x02};
+  uint8_t big[40];
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  int64_t t;
+  size_t i;
+  struct { const uint8_t *b; size_t n; } set[16];
+  size_t nset = 0;
+  uint8_t sack255[40], nop40[40], eol40[40], k30_40[40], ts_over[40],
+          mss_cut[40];
+
+  if (start(&w, &f, path, PG_PCAP, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  t = MS(3);
+  for (i = 0; i <= 4; i++) {              /* data offsets 0..4 */
+    emit_doff(&f, t, (uint8_t)i, pg_o_none(), 10);
+    t += US(100);
+  }
+  emit_doff(&f, t, 6, pg_o_none(), 0);    /* 24 > 20 bytes of TCP */
+  t += US(100);
+  memset(big, 0x01, sizeof(big));         /* 20 B of NOPs: 40 B of TCP */
+  emit_doff(&f, t, 15, pg_o_raw(big, 20), 0);   /* 60 > 40 */
+  t += US(100);
+
+  memset(sack255, 0x01, 40);
+  sack255[0] = 0x05; sack255[1] = 0xff;
+  memset(nop40, 0x01, 40);
+  memset(eol40, 0x00, 40);
+  memset(k30_40, 0xab, 40);
+  k30_40[0] = 0x1e; k30_40[1] = 40;       /* exactly fills the area */
+  memset(ts_over, 0x01, 40);
+  ts_over[32] = 0x08; ts_over[33] = 0x0a; /* needs 10, 8 left */
+  memset(mss_cut, 0x01, 40);
+  mss_cut[38] = 0x02; mss_cut[39] = 0x04; /* value missing */
+#define ADD(a, len) (set[nset].b = (a), set[nset].n = (len), nset++)
+  ADD(o_unk0, 4); ADD(o_ts0, 4); ADD(o_sack0, 4); ADD(o_sack1, 4);
+  ADD(o_sack2, 4); ADD(o_sack3, 4); ADD(o_ws1, 4); ADD(o_sok3, 4);
+  ADD(o_kind29, 4); ADD(o_last, 4); ADD(sack255, 40); ADD(nop40, 40);
+  ADD(eol40, 40); ADD(k30_40, 40); ADD(ts_over, 40); ADD(mss_cut, 40);
+#undef ADD
+  for (i = 0; i < nset; i++) {
+    pg_data_o(&f, t, C, 10, pg_o_raw(set[i].b, set[i].n));
+    pg_ack(&f, t + US(500), S);
+    t += MS(1);
+  }
+  close_c(&f, t + MS(10));
+  return finish(&w);
+}
+
+/* emit an IPv4 frame of flow f after fixing its header checksum */
+static void emit_v4(pg_flow *f, int64_t t, pg_frame *fr)
+{
+  pg_ip4_fix_csum(fr->d + fr->l3off, (size_t)(fr->d[fr->l3off] & 15) * 4 >= 20
+                  ? (size_t)(fr->d[fr->l3off] & 15) * 4 : 20);
+  pg_emit(f, t, fr);
+}
+
+/* IPv6 frame: Ethernet, fixed header, the given extension headers
+   (types[i], each 8 bytes unless len8[i]), then a bare TCP SYN of tcplen
+   bytes (0 = none).  plen_override: payload length field, -1 = correct. */
+static size_t v6_chain(uint8_t *b, const pg_link *l, const uint8_t *types,
+                       const uint8_t *len8, size_t ntypes, int final_nh,
+                       size_t tcplen, long plen_override, uint16_t sport)
+{
+  uint8_t a6[16], z6[16];
+  size_t n, ip, i, l4;
+
+  pg_addr(CLI6, a6);
+  pg_addr(SRV6, z6);
+  n = pg_l2_hdr(b, l, 1, 6, 0);
+  ip = n;
+  n += 40;
+  for (i = 0; i < ntypes; i++) {
+    uint8_t next = i + 1 < ntypes ? types[i + 1] : (uint8_t)final_nh;
+    if (types[i] == 51) {                 /* AH: 4-byte units, + 2 */
+      memset(b + n, 0, 12);
+      b[n] = next;
+      b[n + 1] = 1;                       /* (1 + 2) * 4 = 12 bytes */
+      n += 12;
+    } else {
+      n += pg_ip6_ext(b + n, types[i], next, len8 ? len8[i] : 0);
+    }
+    if (n > PG_MAXFRAME - 100)
+      break;
+  }
+  l4 = n;
+  if (tcplen >= 20) {
+    n += pg_tcp_seg(b + n, sport, 80, 0x1000, 0, PG_SYN, 65535, NULL, 0,
+                    NULL, 0, 0);
+    pg_l4_csum(b + l4, n - l4, 6, 6, a6, z6, 16);
+  }
+  pg_ip6_hdr(b + ip, a6, z6, ntypes ? types[0] : (uint8_t)final_nh, 64,
+             plen_override >= 0 ? (size_t)plen_override : n - ip - 40);
+  return n;
+}
+
+/* IPv4 IHL < 5, bad versions, total lengths 0 / short / past the frame;
+   IPv6 extension chains: too long, looping, exactly at the limit, one
+   past it, overrunning; around a normal session */
+static int c_hostile_ip(const char *path)
+{
+  uint8_t b[PG_MAXFRAME], types[80];
+  uint8_t one_len[1] = {200};
+  pg_writer w;
+  pg_flow f, h;
+  pg_frame fr;
+  pg_link l = link_of(PG_L2_ETH);
+  const struct nparam *np = &NORMAL;
+  int64_t t;
+  size_t i, n;
+
+  if (start(&w, &f, path, PG_PCAP, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  pg_flow_init(&h, &w, &l, "10.0.0.3", 40001, SRV, 80);
+  pg_flow_established(&h);
+  f.ts_auto = 0;
+  pg_syn_o(&f, np->t[0], 0, pg_o_syn(100, 0));
+  pg_synack_o(&f, np->t[1], 0, pg_o_syn(200, 100));
+  pg_ack_o(&f, np->t[2], C, pg_o_ts(101, 200));
+
+  t = np->t[2] + US(50);
+  /* IPv4 IHL 0..4: 5 IP errors */
+  for (i = 0; i <= 4; i++) {
+    pg_flow_build(&h, &fr, t, C, PG_PSH | PG_ACK, h.nxt[C], h.nxt[S],
+                  pg_o_none(), 10);
+    fr.d[fr.l3off] = (uint8_t)(0x40 | i);
+    emit_v4(&h, t, &fr);
+    t += US(10);
+  }
+  /* version 5, and version 6 under the IPv4 EtherType: 2 IP errors */
+  for (i = 0; i < 2; i++) {
+    pg_flow_build(&h, &fr, t, C, PG_PSH | PG_ACK, h.nxt[C], h.nxt[S],
+                  pg_o_none(), 10);
+    fr.d[fr.l3off] = i ? 0x65 : 0x55;
+    emit_v4(&h, t, &fr);
+    t += US(10);
+  }
+  /* total length 19 (< IHL), 1500 and 65535 in a 64-byte frame: 3 IP
+     errors; 39 (TCP cut to 19 bytes): 1 TCP error */
+  {
+    static const uint16_t tl[4] = {19, 1500, 65535, 39};
+    for (i = 0; i < 4; i++) {
+      pg_flow_build(&h, &fr, t, C, PG_PSH | PG_ACK, h.nxt[C], h.nxt[S],
+                    pg_o_none(), 10);
+      pg_put16be(fr.d + fr.l3off + 2, tl[i]);
+      emit_v4(&h, t, &fr);
+      t += US(10);
+    }
+  }
+  /* total length 41 in a frame carrying 10 payload bytes (the rest is
+     link padding): a valid 1-byte segment of flow h */
+  pg_flow_build(&h, &fr, t, C, PG_PSH | PG_ACK, h.nxt[C], h.nxt[S],
+                pg_o_none(), 10);
+  pg_put16be(fr.d + fr.l3off + 2, 41);
+  emit_v4(&h, t, &fr);
+  t += US(10);
+
+  pg_data_o(&f, np->t[3], C, 27, pg_o_ts(300, 300));
+  t = np->t[3] + US(50);
+
+  /* IPv6: 64 destination-options headers (> 16): IP error */
+  for (i = 0; i < 64; i++)
+    types[i] = 60;
+  n = v6_chain(b, &l, types, NULL, 64, 6, 20, -1, 40010);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* a looping chain: routing, dest-opts, routing, ... 40 times */
+  for (i = 0; i < 40; i++)
+    types[i] = (i & 1) ? 60 : 43;
+  n = v6_chain(b, &l, types, NULL, 40, 43, 20, -1, 40011);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* exactly 16: hop-by-hop, AH, 14 dest-opts, then TCP: accepted */
+  types[0] = 0;
+  types[1] = 51;
+  for (i = 2; i < 16; i++)
+    types[i] = 60;
+  n = v6_chain(b, &l, types, NULL, 16, 6, 20, -1, 40012);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* 17: IP error */
+  types[16] = 60;
+  n = v6_chain(b, &l, types, NULL, 17, 6, 20, -1, 40013);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* one dest-opts header of 1608 bytes: with a payload length of 28
+     (past the payload), with payload length 0 (jumbo/offload: the
+     captured length counts) and cut by the snap length (past the
+     captured bytes): 3 IP errors */
+  types[0] = 60;
+  n = v6_chain(b, &l, types, one_len, 1, 6, 20, 28, 40014);
+  pg_emit_buf(&f, t, b, (size_t)(14 + 40 + 8 + 20));
+  t += US(10);
+  n = v6_chain(b, &l, types, one_len, 1, 6, 20, 0, 40015);
+  pg_emit_buf(&f, t, b, (size_t)(14 + 40 + 8 + 20));
+  t += US(10);
+  n = v6_chain(b, &l, types, one_len, 1, 6, 20, -1, 40016);
+  pg_write_rec(&w, f.t0_us + t, b, 14 + 40 + 8 + 20, (uint32_t)n);
+  t += US(10);
+  /* payload length 4000 in a 68-byte payload: IP error */
+  n = v6_chain(b, &l, types, NULL, 1, 6, 20, 4000, 40017);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* chain ending exactly at the end of the frame, no TCP: TCP error */
+  n = v6_chain(b, &l, types, NULL, 1, 6, 0, -1, 40018);
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  /* a non-first fragment, and No Next Header (59): ignored */
+  types[0] = 44;
+  n = v6_chain(b, &l, types, NULL, 1, 6, 20, -1, 40019);
+  pg_put16be(b + 14 + 40 + 2, 0x0100);    /* offset 32 */
+  pg_emit_buf(&f, t, b, n);
+  t += US(10);
+  n = v6_chain(b, &l, types, NULL, 0, 59, 0, -1, 40020);
+  pg_emit_buf(&f, t, b, n);
+
+  pg_ack_o(&f, np->t[4], S, pg_o_ts(300, 300));
+  pg_data_o(&f, np->t[5], S, 40, pg_o_ts(300, 300));
+  pg_ack_o(&f, np->t[6], C, pg_o_ts(300, 300));
+  pg_fin_o(&f, np->t[7], C, pg_o_ts(400, 400));
+  pg_fin_o(&f, np->t[8], S, pg_o_ts(400, 400));
+  pg_ack_o(&f, np->t[9], C, pg_o_ts(300, 300));
+  return finish(&w);
+}
+
+/* 1200 B client segment as overlapping IPv4 fragments, a resent first
+   fragment, fragments at absurd offsets (8191 * 8), and a first
+   fragment too short for the TCP header (1 TCP error) */
+static int c_hostile_frag(const char *path)
+{
+  pg_frame seg, fr;
+  size_t iplen;
+  FLOW(path);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  pg_flow_build(&f, &seg, MS(3), C, PG_PSH | PG_ACK, f.nxt[C], f.nxt[S],
+                pg_o_auto(), 1200);
+  f.nxt[C] += 1200;
+  iplen = seg.len - seg.l3off - 20;
+  pg_frag4(&seg, 0, 480, 1, &fr);
+  pg_emit(&f, MS(3), &fr);
+  pg_frag4(&seg, 240, 480, 1, &fr);               /* overlaps both */
+  pg_emit(&f, MS(3) + US(10), &fr);
+  pg_frag4(&seg, 480, iplen - 480, 0, &fr);
+  pg_emit(&f, MS(3) + US(20), &fr);
+  pg_frag4(&seg, 0, 480, 1, &fr);                 /* first one again */
+  pg_emit(&f, MS(3) + US(30), &fr);
+  /* offset 8191 * 8 = 65528: past any datagram, with and without MF */
+  pg_frag4(&seg, 480, 100, 0, &fr);
+  pg_put16be(fr.d + fr.l3off + 6, 0x1fff);
+  pg_ip4_fix_csum(fr.d + fr.l3off, 20);
+  pg_emit(&f, MS(3) + US(40), &fr);
+  pg_put16be(fr.d + fr.l3off + 6, 0x1fff | PG_IP_MF);
+  pg_ip4_fix_csum(fr.d + fr.l3off, 20);
+  pg_emit(&f, MS(3) + US(50), &fr);
+  /* a first fragment of 8 bytes: half a TCP header */
+  pg_frag4(&seg, 0, 8, 1, &fr);
+  pg_emit(&f, MS(3) + US(60), &fr);
+  pg_ack(&f, MS(4), S);
+  close_c(&f, MS(14));
+  return finish(&w);
+}
+
+/* records of 0..maxlen-1 bytes (the link header cut short), then the
+   reference session on the same link */
+static int short_frames(const char *path, int kind, size_t maxlen,
+                        int with_l3_only)
+{
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(kind);
+  uint8_t b[64];
+  size_t i, n;
+
+  if (start(&w, &f, path, PG_PCAP, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  n = pg_l2_hdr(b, &l, 1, 4, 0);
+  for (i = 0; i < maxlen; i++)
+    pg_write_rec(&w, f.t0_us + US(i), b, (uint32_t)i, (uint32_t)i);
+  if (with_l3_only) {
+    /* the whole link header, nothing after it: an IP error; the same
+       with ARP's EtherType: ignored */
+    pg_write_rec(&w, f.t0_us + US(maxlen), b, (uint32_t)n, (uint32_t)n);
+    pg_put16be(b + n - 2, 0x0806);
+    pg_write_rec(&w, f.t0_us + US(maxlen + 1), b, (uint32_t)n, (uint32_t)n);
+  }
+  f.t0_us += MS(1);
+  script_normal(&f, NULL);
+  return finish(&w);
+}
+
+static int c_short_eth(const char *p)
+{ return short_frames(p, PG_L2_ETH, 14, 1); }
+static int c_short_sll(const char *p)
+{ return short_frames(p, PG_L2_SLL, 16, 1); }
+static int c_short_sll2(const char *p)
+{ return short_frames(p, PG_L2_SLL2, 20, 0); }
+
+static int vlan_stack(const char *p, int ntags)
+{
+  pg_link l = link_of(PG_L2_ETH);
+  int i;
+  for (i = 0; i < ntags; i++)
+    pg_link_vlan(&l, i == 0 ? 0x88a8 : (i == 1 ? 0x9100 : 0x8100),
+                 (uint16_t)(100 + i));
+  return normal_on(p, PG_PCAP, 0, l, 0, 0);
+}
+
+static int c_vlan8(const char *p) { return vlan_stack(p, 8); }
+static int c_vlan9(const char *p) { return vlan_stack(p, 9); }
+
+/* both directions' sequence numbers cross 2^32 mid-session; with
+   `resend`, the client segment that crosses is sent again 1.5 s later */
+static int seqwrap(const char *path, int resend)
+{
+  pg_frame crossing;
+  FLOW(path);
+  pg_flow_isn(&f, 0xFFFFFF00u, 0xFFFFFFF0u);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  pg_data(&f, MS(3), C, 100);         /* ffffff01..ffffff64 */
+  pg_data(&f, MS(4), C, 100);         /* ffffff65..ffffffc8 */
+  pg_data(&f, MS(5), C, 100);         /* ffffffc9..0000002c: crosses */
+  crossing = f.last;
+  pg_data(&f, MS(6), C, 100);         /* 0000002d.. */
+  pg_ack(&f, MS(7), S);
+  pg_data(&f, MS(8), S, 100);         /* fffffff1..00000054: crosses */
+  pg_data(&f, MS(9), S, 100);
+  pg_ack(&f, MS(10), C);
+  if (resend) {
+    pg_emit(&f, MS(1505), &crossing);
+    pg_ack(&f, MS(1506), S);
+  }
+  close_c(&f, MS(1520));
+  return finish(&w);
+}
+
+static int c_seqwrap(const char *p) { return seqwrap(p, 0); }
+static int c_seqwrap_retrans(const char *p) { return seqwrap(p, 1); }
+
+/* the same ports used three times: closed, new ISNs 2 s later (the
+   closed entry still absorbs stragglers), and again 40 s later */
+static int c_portreuse(const char *path)
+{
+  FLOW(path);
+  script_auto(&f, 0);
+  pg_flow_isn(&f, 0x40000000u, 0x50000000u);
+  script_auto(&f, SEC(2));
+  pg_flow_isn(&f, 0x80000000u, 0x90000000u);
+  script_auto(&f, SEC(42));
+  return finish(&w);
+}
+
+/* every one of the 256 flag bytes from the client of one flow, ordered
+   so that miruo processes each: the 112 that neither reset nor open a
+   connection on the established session (4-byte payload on even flag
+   bytes), then the 16 that open one (each with a new ISN: a new
+   connection), then the 128 with RST, each after a plain SYN with a new
+   ISN (a reset connection absorbs everything but a new SYN) */
+static int c_allflags(const char *path)
+{
+  int i, k = 0;
+  int64_t t = MS(3);
+  FLOW(path);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  for (i = 0; i < 256; i++) {
+    if ((i & PG_RST) || (i & (PG_SYN | PG_ACK | PG_FIN)) == PG_SYN)
+      continue;
+    pg_pkt(&f, t, C, (uint8_t)i, f.nxt[C], f.nxt[S], pg_o_auto(),
+           (i & 1) ? 0 : 4);
+    t += MS(1);
+  }
+  for (i = 0; i < 256; i++) {
+    if ((i & PG_RST) || (i & (PG_SYN | PG_ACK | PG_FIN)) != PG_SYN)
+      continue;
+    pg_pkt(&f, t, C, (uint8_t)i, 0x100000u * (uint32_t)++k, 0,
+           pg_o_auto(), 0);
+    t += MS(1);
+  }
+  for (i = 0; i < 256; i++) {
+    uint32_t isn = 0x100000u * (uint32_t)++k;
+    if (!(i & PG_RST))
+      continue;
+    pg_pkt(&f, t, C, PG_SYN, isn, 0, pg_o_auto(), 0);
+    pg_pkt(&f, t + US(500), C, (uint8_t)i, isn + 1, 0, pg_o_auto(),
+           (i & 1) ? 0 : 4);
+    t += MS(1);
+  }
+  return finish(&w);
+}
+
+/* request, then the response +3 days later; the rest of the session
+   continues from there */
+static int c_ts_days(const char *path)
+{
+  int64_t d3 = SEC(3 * 86400);
+  FLOW(path);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  pg_data(&f, MS(3), C, 27);
+  pg_ack(&f, MS(4), S);
+  pg_data(&f, d3 + MS(5), S, 40);
+  pg_ack(&f, d3 + MS(6), C);
+  close_c(&f, d3 + MS(16));
+  return finish(&w);
+}
+
+/* time going backwards: 10 s back mid-session, and the last packet
+   stamped an hour before the first */
+static int c_ts_back_far(const char *path)
+{
+  struct nparam p = NORMAL;
+  FLOW(path);
+  p.t[5] = p.t[4] - SEC(10);
+  p.t[9] = -SEC(3600);
+  script_normal(&f, &p);
+  return finish(&w);
+}
+
+/* an HTTP request whose X-Long field line is 64 KiB, sent as 1400-byte
+   segments, then a second field and a response */
+static int c_http_longline(const char *path)
+{
+  static const char head[] = "GET /long HTTP/1.1\r\nHost: www.example.com"
+                             "\r\nX-Long: ";
+  static const char tail[] = "\r\nUser-Agent: after-the-long-line\r\n\r\n";
+  static const char resp[] = "HTTP/1.1 200 OK\r\nServer: test\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  size_t total = sizeof(head) - 1 + 65536 + sizeof(tail) - 1, off, n;
+  uint8_t *req = malloc(total);
+  int64_t t = MS(3);
+  FLOW(path);
+  if (req == NULL)
+    return -1;
+  memcpy(req, head, sizeof(head) - 1);
+  for (off = 0; off < 65536; off++)
+    req[sizeof(head) - 1 + off] = (uint8_t)('A' + off % 26);
+  memcpy(req + sizeof(head) - 1 + 65536, tail, sizeof(tail) - 1);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  for (off = 0; off < total; off += n) {
+    n = total - off < 1400 ? total - off : 1400;
+    pg_data_bytes(&f, t, C, req + off, n);
+    t += US(100);
+    if ((off / 1400) % 4 == 3)
+      pg_ack(&f, t, S);
+  }
+  free(req);
+  pg_ack(&f, t + MS(1), S);
+  pg_data_bytes(&f, t + MS(2), S, (const uint8_t *)resp, sizeof(resp) - 1);
+  pg_ack(&f, t + MS(3), C);
+  close_c(&f, t + MS(10));
+  return finish(&w);
+}
+
+/* NUL bytes and terminal escape sequences (clear screen, set window
+   title) in request lines, field lines and the status line */
+static int c_http_escape(const char *path)
+{
+  static const char req1[] =
+    "GET /\x1b[2J?t=\x1b]0;pwned\x07 HTTP/1.1\r\n"
+    "Host: evil\x1b[2J.example\r\n"
+    "User-Agent: a\0b\x1b]0;title\x07z\r\n"
+    "X-Ctl: \x01\x7f\xff\r\n\r\n";
+  static const char res1[] =
+    "HTTP/1.1 200 \x1b[31mOK\0\r\n"
+    "Server: \x1b]0;srv\x07\r\n"
+    "Content-Length: 4\r\n\r\n\x1b[2J";
+  static const char req2[] =
+    "GE\x1bT / HTTP/1.1\r\nHost: x\r\n\r\n"
+    "GET /ok HTTP/1.1\r\nHost: \0\0\0\r\nCookie: \x1b[5m\r\n\r\n";
+  static const char res2[] =
+    "HTTP/1.1 404 Not\x1b[0m Found\r\nContent-Length: 0\r\n\r\n";
+  FLOW(path);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  pg_data_bytes(&f, MS(3), C, (const uint8_t *)req1, sizeof(req1) - 1);
+  pg_ack(&f, MS(4), S);
+  pg_data_bytes(&f, MS(5), S, (const uint8_t *)res1, sizeof(res1) - 1);
+  pg_ack(&f, MS(6), C);
+  pg_data_bytes(&f, MS(7), C, (const uint8_t *)req2, sizeof(req2) - 1);
+  pg_ack(&f, MS(8), S);
+  pg_data_bytes(&f, MS(9), S, (const uint8_t *)res2, sizeof(res2) - 1);
+  pg_ack(&f, MS(10), C);
+  close_c(&f, MS(20));
+  return finish(&w);
+}
+
+/* ---- hostile files ---- */
+
+static void lcg_fill(uint8_t *b, size_t n, uint32_t seed)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    seed = seed * 1103515245u + 12345u;
+    b[i] = (uint8_t)(seed >> 16);
+  }
+}
+
+/* a pcap header followed by 4 KiB of random bytes */
+static int c_pcap_random(const char *path)
+{
+  pg_writer w;
+  uint8_t b[4096];
+  if (pg_open(&w, path, PG_PCAP, PG_LT_ETHERNET, 0, 0))
+    return -1;
+  lcg_fill(b, sizeof(b), 4242u);
+  pg_write_raw(&w, b, sizeof(b));
+  return finish(&w);
+}
+
+/* the reference session, then 8 bytes of a 16-byte record header */
+static int c_trunc_rechdr(const char *path)
+{
+  static const uint8_t half[8] = {0x40, 0xa9, 0x92, 0x65, 0, 0, 0, 0};
+  FLOW(path);
+  script_normal(&f, NULL);
+  pg_write_raw(&w, half, sizeof(half));
+  return finish(&w);
+}
+
+/* file snap length 64, every record holding its whole frame (caplen up
+   to 106 > 64) */
+static int c_caplen_gt_snaplen(const char *path)
+{
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  if (start(&w, &f, path, PG_PCAP, 0, 64, &l, CLI, 40000, SRV, 80))
+    return -1;
+  w.snaplen = PG_DEFAULT_SNAPLEN;        /* the header said 64 */
+  script_normal(&f, NULL);
+  return finish(&w);
+}
+
+/* the reference session, then a record claiming 256 MiB */
+static int c_caplen_huge(const char *path)
+{
+  uint8_t b[64];
+  FLOW(path);
+  script_normal(&f, NULL);
+  memset(b, 0, sizeof(b));
+  pg_write_partial(&w, f.t0_us + MS(20), b, 0x10000000u, 0x10000000u, 64);
+  return finish(&w);
+}
+
+/* handshake and a request whose records' original length (20) is below
+   their captured length */
+static int c_caplen_gt_len(const char *path)
+{
+  static const uint8_t fl[4] = {PG_SYN, PG_SYN | PG_ACK, PG_ACK,
+                                PG_PSH | PG_ACK};
+  pg_frame fr;
+  int i;
+  FLOW(path);
+  for (i = 0; i < 4; i++) {
+    int dir = i == 1 ? S : C;
+    pg_flow_build(&f, &fr, MS(i), dir, fl[i], i == 1 ? f.isn[S] : f.nxt[C],
+                  i == 0 ? 0 : f.nxt[!dir], pg_o_auto(), i == 3 ? 27 : 0);
+    pg_write_rec(&w, f.t0_us + MS(i), fr.d, (uint32_t)fr.len, 20);
+    if (i == 0)
+      f.nxt[C] = f.isn[C] + 1;
+    if (i == 1)
+      f.nxt[S] = f.isn[S] + 1;
+  }
+  return finish(&w);
+}
+
+/* snoop files: one good record, then a bad one (variant v) */
+static int bogus_snoop(const char *path, int v)
+{
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  uint8_t h[24], body[300];
+  uint32_t orig = 74, incl = 74, rlen = 100;
+
+  if (start(&w, &f, path, PG_SNOOP, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  pg_syn(&f, 0);                          /* record 1: fine */
+  memset(body, 0x5a, sizeof(body));
+  switch (v) {
+  case 1: rlen = 20; break;               /* record length < header */
+  case 2: orig = 60; break;               /* included > original */
+  case 3: incl = orig = 300000; rlen = 24 + 300000; break; /* > limit */
+  case 4: rlen = 24 + 40; break;          /* too short for included */
+  case 5: rlen = 0x7ffffff0u; break;      /* record length > limit */
+  case 6: break;                          /* header cut to 10 bytes */
+  case 7: rlen = 24 + 74 + 200; break;    /* ends 200 B into padding */
+  case 8: break;                          /* data cut after 40 bytes */
+  default: break;
+  }
+  pg_put32be(h, orig);
+  pg_put32be(h + 4, incl);
+  pg_put32be(h + 8, rlen);
+  pg_put32be(h + 12, 0);
+  pg_put32be(h + 16, (uint32_t)PG_EPOCH_2024);
+  pg_put32be(h + 20, 1000);
+  pg_write_raw(&w, h, v == 6 ? 10 : 24);
+  if (v == 7)
+    pg_write_raw(&w, body, 80);
+  else if (v == 8)
+    pg_write_raw(&w, body, 40);
+  else if (v != 6 && v != 3 && v != 5)
+    pg_write_raw(&w, body, 76);
+  return finish(&w);
+}
+
+static int c_bogus1_snoop(const char *p) { return bogus_snoop(p, 1); }
+static int c_bogus2_snoop(const char *p) { return bogus_snoop(p, 2); }
+static int c_bogus3_snoop(const char *p) { return bogus_snoop(p, 3); }
+static int c_bogus4_snoop(const char *p) { return bogus_snoop(p, 4); }
+static int c_bogus5_snoop(const char *p) { return bogus_snoop(p, 5); }
+static int c_bogus6_snoop(const char *p) { return bogus_snoop(p, 6); }
+static int c_bogus7_snoop(const char *p) { return bogus_snoop(p, 7); }
+static int c_bogus8_snoop(const char *p) { return bogus_snoop(p, 8); }
+
+/* a snoop file of datalink 8 (FDDI): refused at open */
+static int c_fddi_snoop(const char *path)
+{
+  uint8_t h[16];
+  FILE *fp = fopen(path, "wb");
+  if (!fp) {
+    perror(path);
+    return -1;
+  }
+  memcpy(h, "snoop\0\0\0", 8);
+  pg_put32be(h + 8, 2);
+  pg_put32be(h + 12, 8);
+  if (fwrite(h, 1, sizeof(h), fp) != sizeof(h) || fclose(fp) != 0) {
+    perror(path);
+    return -1;
+  }
+  return 0;
+}
+
+/* pcapng: the reference session's first two packets, then a block whose
+   length field is bogus (variant v) */
+static int bogus_pcapng(const char *path, int v)
+{
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  uint8_t h[32], body[64];
+  uint32_t blen = 0x7ffffff0u;
+
+  if (start(&w, &f, path, PG_PCAPNG, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  memset(body, 0, sizeof(body));
+  switch (v) {
+  case 1: blen = 0x7ffffff0u; break;      /* huge */
+  case 2: blen = 8; break;                /* below the 12-byte minimum */
+  case 3: blen = 32 + 64 + 2; break;      /* not a multiple of 4 */
+  default: blen = 32 + 64; break;         /* right, but trailer wrong */
+  }
+  pg_put32le(h, 6);
+  pg_put32le(h + 4, blen);
+  pg_put32le(h + 8, 0);
+  pg_put32le(h + 12, 0);
+  pg_put32le(h + 16, 0);
+  pg_put32le(h + 20, 64);
+  pg_put32le(h + 24, 64);
+  pg_write_raw(&w, h, 28);
+  pg_write_raw(&w, body, 64);
+  pg_put32le(h, v == 4 ? 12345 : 32 + 64);   /* trailing length */
+  pg_write_raw(&w, h, 4);
+  return finish(&w);
+}
+
+static int c_ng_blocklen_huge(const char *p) { return bogus_pcapng(p, 1); }
+static int c_ng_blocklen_short(const char *p) { return bogus_pcapng(p, 2); }
+static int c_ng_blocklen_odd(const char *p) { return bogus_pcapng(p, 3); }
+static int c_ng_trailer(const char *p) { return bogus_pcapng(p, 4); }
+
+/* pcapng: the reference session stamped 2^64 - 2^32 microseconds after
+   the epoch (year 586,000: more seconds than fit a 64-bit count of
+   microseconds), 1 ms apart */
+static int c_ng_ts_huge(const char *path)
+{
+  pg_writer w;
+  pg_flow f, g;
+  pg_writer sink;
+  pg_link l = link_of(PG_L2_ETH);
+  uint8_t h[28];
+  static const uint8_t zero[4] = {0, 0, 0, 0};
+  int i;
+
+  if (start(&w, &f, path, PG_PCAPNG, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  /* build the reference session's frames through a flow that writes
+     nowhere (a writer in error state drops everything) */
+  memset(&sink, 0, sizeof(sink));
+  sink.fmt = PG_PCAPNG;
+  sink.err = 1;
+  pg_flow_init(&g, &sink, &l, CLI, 40000, SRV, 80);
+  for (i = 0; i < 10; i++) {
+    pg_frame *fr;
+    uint64_t ts = 0xFFFFFFFF00000000ull + (uint64_t)i * 1000u;
+    uint32_t len, pad;
+    switch (i) {
+    case 0: pg_syn(&g, 0); break;
+    case 1: pg_synack(&g, MS(1)); break;
+    case 2: pg_ack(&g, MS(2), C); break;
+    case 3: pg_data(&g, MS(3), C, 27); break;
+    case 4: pg_ack(&g, MS(4), S); break;
+    case 5: pg_data(&g, MS(5), S, 40); break;
+    case 6: pg_ack(&g, MS(6), C); break;
+    case 7: pg_fin(&g, MS(16), C); break;
+    case 8: pg_fin(&g, MS(17), S); break;
+    default: pg_ack(&g, MS(18), C); break;
+    }
+    fr = &g.last;
+    len = (uint32_t)fr->len;
+    pad = (4 - (len & 3)) & 3;
+    pg_put32le(h, 6);
+    pg_put32le(h + 4, 32 + len + pad);
+    pg_put32le(h + 8, 0);
+    pg_put32le(h + 12, (uint32_t)(ts >> 32));
+    pg_put32le(h + 16, (uint32_t)ts);
+    pg_put32le(h + 20, len);
+    pg_put32le(h + 24, len);
+    pg_write_raw(&w, h, 28);
+    pg_write_raw(&w, fr->d, len);
+    pg_write_raw(&w, zero, pad);
+    pg_put32le(h, 32 + len + pad);
+    pg_write_raw(&w, h, 4);
+  }
+  (void)f;
+  return finish(&w);
+}
+
+/* ---- floods: written only when named (mkpcap DIR synflood) ---- */
+
+/* n SYNs from distinct addresses and ports, 100 us apart, to
+   10.0.0.2:80; 40 s after the last one a real session from
+   10.0.0.1:40000 whose first data segment is resent 1.5 s later */
+static int synflood_n(const char *path, uint32_t n)
+{
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  uint8_t b[128], src[4], dst[4] = {10, 0, 0, 2};
+  uint32_t i;
+  size_t len, ip, l4;
+  int64_t t0 = PG_EPOCH_2024 * 1000000LL, last = 0;
+  pg_frame first;
+
+  if (start(&w, &f, path, PG_PCAP, 0, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  for (i = 0; i < n; i++) {
+    src[0] = 10;
+    src[1] = (uint8_t)(1 + (i >> 16));
+    src[2] = (uint8_t)(i >> 8);
+    src[3] = (uint8_t)i;
+    len = pg_l2_hdr(b, &l, 1, 4, 0);
+    ip = len;
+    l4 = ip + 20;
+    len = l4 + pg_tcp_seg(b + l4, (uint16_t)(1024 + i % 64000), 80,
+                          i * 2654435761u, 0, PG_SYN, 65535, NULL, 0, NULL,
+                          0, 0);
+    pg_ip4_hdr(b + ip, src, dst, 6, (uint16_t)i, PG_IP_DF, 64, len - l4);
+    pg_tcp_csum4(b + l4, len - l4, src, dst);
+    last = (int64_t)i * 100;
+    pg_write(&w, t0 + last, b, (uint32_t)len);
+  }
+  f.t0_us = t0 + last + SEC(40);
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  pg_data(&f, MS(3), C, 100);
+  first = f.last;
+  pg_data(&f, MS(4), C, 100);
+  pg_ack(&f, MS(5), S);
+  pg_emit(&f, MS(1503), &first);
+  pg_ack(&f, MS(1504), S);
+  close_c(&f, MS(1514));
+  return finish(&w);
+}
+
+static int c_synflood(const char *p) { return synflood_n(p, 500000u); }
+static int c_synflood_250k(const char *p) { return synflood_n(p, 250000u); }
+
+/* one session of 100,000 client data segments (100 B, 10 us apart),
+   every 10th ACKed, then closed */
+static int c_segflood(const char *path)
+{
+  uint32_t i;
+  FLOW(path);
+  f.ts_auto = 0;
+  pg_syn(&f, 0);
+  pg_synack(&f, MS(1));
+  pg_ack(&f, MS(2), C);
+  for (i = 0; i < 100000u; i++) {
+    pg_data(&f, MS(3) + (int64_t)i * 10, C, 100);
+    if (i % 10 == 9)
+      pg_ack(&f, MS(3) + (int64_t)i * 10 + 5, S);
+  }
+  close_c(&f, SEC(2));
+  return finish(&w);
+}
+
+/* ------------------------------------------------------------------ */
 /* table and main                                                      */
 /* ------------------------------------------------------------------ */
 
@@ -960,9 +1805,55 @@ static const struct {
   {"dupconn.pcap", c_dupconn},
   {"timeout_halfopen.pcap", c_timeout_halfopen},
   {"pool.pcap", c_pool},
+  {"hostile_tcp.pcap", c_hostile_tcp},
+  {"hostile_ip.pcap", c_hostile_ip},
+  {"hostile_frag.pcap", c_hostile_frag},
+  {"short_eth.pcap", c_short_eth},
+  {"short_sll.pcap", c_short_sll},
+  {"short_sll2.pcap", c_short_sll2},
+  {"vlan8.pcap", c_vlan8},
+  {"vlan9.pcap", c_vlan9},
+  {"seqwrap.pcap", c_seqwrap},
+  {"seqwrap_retrans.pcap", c_seqwrap_retrans},
+  {"portreuse.pcap", c_portreuse},
+  {"allflags.pcap", c_allflags},
+  {"ts_days.pcap", c_ts_days},
+  {"ts_back_far.pcap", c_ts_back_far},
+  {"http_longline.pcap", c_http_longline},
+  {"http_escape.pcap", c_http_escape},
+  {"pcap_random.pcap", c_pcap_random},
+  {"trunc_rechdr.pcap", c_trunc_rechdr},
+  {"caplen_gt_snaplen.pcap", c_caplen_gt_snaplen},
+  {"caplen_huge.pcap", c_caplen_huge},
+  {"caplen_gt_len.pcap", c_caplen_gt_len},
+  {"bogus1.snoop", c_bogus1_snoop},
+  {"bogus2.snoop", c_bogus2_snoop},
+  {"bogus3.snoop", c_bogus3_snoop},
+  {"bogus4.snoop", c_bogus4_snoop},
+  {"bogus5.snoop", c_bogus5_snoop},
+  {"bogus6.snoop", c_bogus6_snoop},
+  {"bogus7.snoop", c_bogus7_snoop},
+  {"bogus8.snoop", c_bogus8_snoop},
+  {"fddi.snoop", c_fddi_snoop},
+  {"ng_blocklen_huge.pcapng", c_ng_blocklen_huge},
+  {"ng_blocklen_short.pcapng", c_ng_blocklen_short},
+  {"ng_blocklen_odd.pcapng", c_ng_blocklen_odd},
+  {"ng_trailer.pcapng", c_ng_trailer},
+  {"ng_ts_huge.pcapng", c_ng_ts_huge},
+};
+
+/* Large cases, written only when named: mkpcap OUTDIR synflood ... */
+static const struct {
+  const char *name;
+  int (*fn)(const char *path);
+} big_cases[] = {
+  {"synflood.pcap", c_synflood},
+  {"synflood_250k.pcap", c_synflood_250k},
+  {"segflood.pcap", c_segflood},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
+#define NBIG (sizeof(big_cases) / sizeof(big_cases[0]))
 
 /* NAME matches a case by file name or by stem (name up to the dot) */
 static int matches(const char *arg, const char *name)
@@ -973,15 +1864,16 @@ static int matches(const char *arg, const char *name)
                                      strncmp(arg, name, n) == 0);
 }
 
-static int run(const char *dir, size_t i)
+static int run_case(const char *dir, const char *name,
+                    int (*fn)(const char *path))
 {
   char path[4096];
-  int n = snprintf(path, sizeof(path), "%s/%s", dir, cases[i].name);
+  int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
   if (n < 0 || (size_t)n >= sizeof(path)) {
     fprintf(stderr, "mkpcap: path too long\n");
     return -1;
   }
-  if (cases[i].fn(path) != 0) {
+  if (fn(path) != 0) {
     fprintf(stderr, "mkpcap: failed to write %s\n", path);
     return -1;
   }
@@ -996,6 +1888,8 @@ int main(int argc, char **argv)
   if (argc == 2 && strcmp(argv[1], "--list") == 0) {
     for (i = 0; i < NCASES; i++)
       printf("%s\n", cases[i].name);
+    for (i = 0; i < NBIG; i++)
+      printf("%s (only when named)\n", big_cases[i].name);
     return 0;
   }
   if (argc < 2 || argv[1][0] == '\0' ||
@@ -1006,7 +1900,7 @@ int main(int argc, char **argv)
   }
   if (argc == 2) {
     for (i = 0; i < NCASES; i++)
-      if (run(argv[1], i) != 0)
+      if (run_case(argv[1], cases[i].name, cases[i].fn) != 0)
         return 1;
     return 0;
   }
@@ -1015,7 +1909,14 @@ int main(int argc, char **argv)
     for (i = 0; i < NCASES; i++) {
       if (matches(argv[a], cases[i].name)) {
         found = 1;
-        if (run(argv[1], i) != 0)
+        if (run_case(argv[1], cases[i].name, cases[i].fn) != 0)
+          rc = 1;
+      }
+    }
+    for (i = 0; i < NBIG; i++) {
+      if (matches(argv[a], big_cases[i].name)) {
+        found = 1;
+        if (run_case(argv[1], big_cases[i].name, big_cases[i].fn) != 0)
           rc = 1;
       }
     }

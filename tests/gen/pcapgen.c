@@ -751,3 +751,27 @@ void pg_frag4(const pg_frame *fr, size_t off, size_t n, int mf,
   out->l4off = off == 0 ? fr->l3off + 20 : 0;
   out->len = fr->l3off + 20 + n;
 }
+
+void pg_fix_tcp(pg_flow *f, pg_frame *fr, int dir)
+{
+  if (f->ipver == 4)
+    pg_tcp_csum4(fr->d + fr->l4off, fr->len - fr->l4off, f->ip[dir],
+                 f->ip[!dir]);
+  else
+    pg_tcp_csum6(fr->d + fr->l4off, fr->len - fr->l4off, f->ip[dir],
+                 f->ip[!dir]);
+}
+
+void pg_data_bytes(pg_flow *f, int64_t t_us, int dir, const uint8_t *p,
+                   size_t n)
+{
+  size_t hlen;
+
+  pg_flow_build(f, &f->last, t_us, dir, PG_PSH | PG_ACK, f->nxt[dir],
+                f->nxt[!dir], pg_o_auto(), n);
+  hlen = (size_t)(f->last.d[f->last.l4off + 12] >> 4) * 4;
+  memcpy(f->last.d + f->last.l4off + hlen, p, n);
+  pg_fix_tcp(f, &f->last, dir);
+  pg_emit(f, t_us, &f->last);
+  f->nxt[dir] += (uint32_t)n;
+}

@@ -278,6 +278,14 @@ void pg_fin_o(pg_flow *f, int64_t t_us, int dir, pg_opts o);
 void pg_rst(pg_flow *f, int64_t t_us, int dir);
 void pg_rst_o(pg_flow *f, int64_t t_us, int dir, pg_opts o);
 
+/* PSH/ACK carrying the n given payload bytes (n <= 1460); advances the
+   sender's seq.  The frame is remembered in f->last. */
+void pg_data_bytes(pg_flow *f, int64_t t_us, int dir, const uint8_t *p,
+                   size_t n);
+/* Recompute the TCP checksum of a built frame (IPv4 or IPv6 flow, no
+   extension headers) after its bytes were patched. */
+void pg_fix_tcp(pg_flow *f, pg_frame *fr, int dir);
+
 /* IPv4 fragment of a built frame: the IP payload bytes [off, off+n)
    of fr go into out with the MF flag as given (off multiple of 8). */
 void pg_frag4(const pg_frame *fr, size_t off, size_t n, int mf,

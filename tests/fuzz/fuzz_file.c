@@ -1,0 +1,170 @@
+/*
+ * fuzz_file.c - libFuzzer target: the whole input is a capture file.
+ *
+ * The input is written to a memfd and opened by path (/dev/fd/N) through
+ * capture_open(), exactly as `miruo -f FILE` does: format detection by
+ * magic, libpcap's pcap and pcapng readers, miruo's own snoop reader
+ * (src/snoopfile.c), the file's link type, -p / --snaplen / the filter
+ * in deliver().  Each frame is decoded with the file's link type and fed
+ * to a small session table and the printer (output checked to be plain
+ * text).  The input length modulo 4 picks one of four command lines so
+ * that record selection, the --snaplen cut and the BPF filter run too.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "options.h"
+#include "print.h"
+#include "session.h"
+#include "stats.h"
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const argv_plain[] = {
+    "miruo", "-C0", "--all", "-L", "8", "-l", "32", "-m", "http",
+    "--detail", "-f", "x", NULL
+};
+static const char *const argv_snaplen[] = {
+    "miruo", "-C0", "--live", "-L", "8", "-l", "32", "--snaplen", "60",
+    "-x", "0", "-f", "x", NULL
+};
+static const char *const argv_range[] = {
+    "miruo", "-C0", "--all", "-p", "2,9", "-c", "5", "-v", "1", "-f", "x",
+    NULL
+};
+static const char *const argv_filter[] = {
+    "miruo", "-C0", "--all", "-L", "8", "-f", "x", "tcp", "and", "port",
+    "80", NULL
+};
+
+static struct config cfgs[4];
+static int in_fd = -1, out_fd = -1;
+static char in_path[64];
+
+struct run {
+    struct capture *cap;
+    enum link_kind link;
+    struct stats stats;
+    struct tracker *tracker;
+    int64_t tick_sec;
+    int have_tick;
+};
+
+static void on_frame(void *ctx, int64_t ts_us, const uint8_t *f,
+                     uint32_t caplen, uint32_t wire_len)
+{
+    struct run *r = ctx;
+    struct packet pkt;
+    struct frame_detail d;
+    int64_t sec;
+
+    r->stats.packets++;
+    decode_detail(r->link, f, caplen, &d);
+    switch (decode_frame(r->link, f, caplen, wire_len, ts_us, &pkt)) {
+    case DECODE_TCP:
+        break;
+    case DECODE_BAD_L2:
+        r->stats.err_l2++;
+        return;
+    case DECODE_BAD_IP:
+        r->stats.err_ip++;
+        return;
+    case DECODE_BAD_TCP:
+        r->stats.err_tcp++;
+        return;
+    default:
+        return;
+    }
+    r->stats.tcp_packets++;
+    if (!r->stats.have_time) {
+        r->stats.have_time = 1;
+        r->stats.first_us = ts_us;
+    }
+    r->stats.now_us = ts_us;
+    sec = ts_us / 1000000;
+    if (!r->have_tick || sec != r->tick_sec) {
+        r->have_tick = 1;
+        r->tick_sec = sec;
+        tracker_expire(r->tracker, ts_us);
+    }
+    tracker_packet(r->tracker, &pkt);
+}
+
+static void setup(void)
+{
+    int i;
+
+    fuzz_parse(&cfgs[0], argv_plain);
+    fuzz_parse(&cfgs[1], argv_snaplen);
+    fuzz_parse(&cfgs[2], argv_range);
+    fuzz_parse(&cfgs[3], argv_filter);
+    in_fd = fuzz_memfd("fuzz_file_input");
+    out_fd = fuzz_memfd("fuzz_file_output");
+    snprintf(in_path, sizeof(in_path), "/dev/fd/%d", in_fd);
+    for (i = 0; i < 4; i++)
+        cfgs[i].file = in_path;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static volatile sig_atomic_t stop;
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    struct tracker_hooks hooks;
+    struct printer *pr;
+    struct config *cfg;
+    struct run r;
+    size_t off = 0;
+
+    if (in_fd < 0)
+        setup();
+    if (ftruncate(in_fd, 0) != 0)
+        abort();
+    while (off < size) {
+        ssize_t n = pwrite(in_fd, data + off, size - off, (off_t)off);
+        if (n <= 0)
+            abort();
+        off += (size_t)n;
+    }
+    cfg = &cfgs[size % 4];
+    memset(&r, 0, sizeof(r));
+    errbuf[0] = '\0';
+    r.cap = capture_open(cfg, errbuf);
+    if (r.cap == NULL) {
+        if (errbuf[0] == '\0')
+            abort();            /* every refusal says why */
+        return 0;
+    }
+    r.link = capture_link(r.cap);
+    pr = printer_new(cfg, &r.stats, out_fd);
+    if (pr == NULL)
+        abort();
+    memset(&hooks, 0, sizeof(hooks));
+    hooks.session_end = printer_session_end;
+    hooks.segment_stored = printer_segment_stored;
+    hooks.ctx = pr;
+    r.tracker = tracker_new(cfg, &r.stats, &hooks);
+    if (r.tracker == NULL)
+        abort();
+    printer_set_link(pr, r.link);
+    capture_describe(r.cap, errbuf, sizeof(errbuf));
+    errbuf[0] = '\0';
+    if (capture_loop(r.cap, on_frame, NULL, &r, &stop, errbuf) < 0 &&
+        errbuf[0] == '\0')
+        abort();                /* a read error says what it was */
+    tracker_finish(r.tracker, r.stats.now_us);
+    printer_flush(pr);
+    fuzz_check_text(out_fd);
+    tracker_free(r.tracker);
+    printer_free(pr);
+    capture_close(r.cap);
+    return 0;
+}
