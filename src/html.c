@@ -68,13 +68,16 @@
 /* Graph geometry, in SVG user units (px at 1200 px wide). */
 #define G_W     1200
 #define G_PL    84          /* left margin: y labels */
-#define G_PR    16
+#define G_PR    24
 #define G_PT    36          /* top: title */
 #define G_PH    240
 #define G_PB    40          /* bottom: x labels, axis title */
 #define G_PW    (G_W - G_PL - G_PR)
 #define G_H     (G_PT + G_PH + G_PB)
 #define PLAIN_TITLES_MAX 300    /* per-bar titles up to this many bars */
+#define TOC_ROW_MAX     448     /* a section's row in the contents */
+/* A section and its row in the contents stay within HTML_SECTION_MAX. */
+#define SECTION_BODY_MAX (HTML_SECTION_MAX - TOC_ROW_MAX)
 
 /* ---- a bounded output buffer ------------------------------------------ */
 
@@ -401,7 +404,8 @@ static int seq_lt(uint32_t a, uint32_t b)
 #define RXC_UNKNOWN (RX_COUNT + 1)      /* not derivable */
 
 struct rxinfo {
-    uint8_t is_rx;          /* a reported retransmission */
+    uint8_t is_rx;          /* a retransmission */
+    uint8_t reported;       /* ... reported by the lookup (-r, -S) */
     uint8_t cls;            /* RX_*, RXC_SYN or RXC_UNKNOWN */
     int64_t since_us;       /* since the original, -1 unknown */
 };
@@ -455,18 +459,22 @@ struct replay_dir {
     uint8_t acked_set;
     uint8_t next_set;
     uint8_t wscale;
-    uint8_t zero;           /* our last ACK advertised a zero window */
+    uint8_t zero;           /* our last segment advertised a zero window */
 };
 
 /*
- * Which stored segments are reported retransmissions, and their classes.
- * A segment is one when its `why` says so, or when a later lookup (long
- * delay) replaced that `why` but it is red, repeats stored data of its
- * direction and came late enough for -r / -S to report it.  The class
- * replays diag.c's rules (duplicate ACKs, the peer's cumulative ACK, the
- * time since the original) over the stored packets; it is named only when
- * every packet of the session is stored and the counts agree with the
- * diagnosis, else RXC_UNKNOWN.
+ * Which stored segments are retransmissions, and their classes, replaying
+ * lookup.c and diag.c over the stored packets.  A retransmission is a copy
+ * of data its direction had sent, as the diagnosis counts them (not a
+ * keep-alive, a zero-window probe, a frame captured twice or data filling
+ * a hole); it is `reported' when the retransmission lookup reported it
+ * (-r, -S): its `why' says so, or a later lookup (long delay) replaced
+ * that `why' but it is red and came late enough.  A copy whose original
+ * is no longer stored is known only when it was reported.  The class
+ * replays the diagnosis' rules (the peer's duplicate ACKs and cumulative
+ * ACK, the time since the original); it is named only when every packet
+ * of the session is stored and the counts agree with the diagnosis, else
+ * RXC_UNKNOWN.
  */
 static void replay(const struct config *cfg, const struct session *s,
                    const struct segment *const *segs, size_t n,
@@ -483,51 +491,62 @@ static void replay(const struct config *cfg, const struct session *s,
     for (i = 0; i < n; i++) {
         const struct segment *seg = segs[i];
         const struct segment *prev = i > 0 ? segs[i - 1] : NULL;
+        const struct segment *orig = NULL;
         struct replay_dir *me, *peer;
         uint32_t end = seg->seq + seg->seq_len, win;
         unsigned pay = payload_of(seg);
-        int is_syn = (seg->flags & TH_SYN) != 0, copy = 0;
+        int is_syn = (seg->flags & TH_SYN) != 0, copy = 0, small;
         int64_t since = -1;
-        const struct segment *orig = NULL;
 
         d = (seg->bits & SEG_FROM_SERVER) ? 1 : 0;
         me = &st[d];
         peer = &st[!d];
-        rx[i].is_rx = 0;
+        memset(&rx[i], 0, sizeof(rx[i]));
         rx[i].cls = RXC_UNKNOWN;
         rx[i].since_us = -1;
         if (prev != NULL &&
             (prev->bits & SEG_FROM_SERVER) == (seg->bits & SEG_FROM_SERVER) &&
             prev->window == seg->window && same_frame(prev, seg))
-            continue;               /* captured twice: diag skips it */
-        /* Is it a copy of stored data of its direction? */
-        if (seg->seq_len > 0 && me->next_set && seq_lt(seg->seq, me->next)) {
-            for (j = 0; j < i; j++) {
-                const struct segment *o = segs[j];
-                if ((o->bits & SEG_FROM_SERVER) ==
-                        (seg->bits & SEG_FROM_SERVER) && o->seq_len > 0 &&
-                    seq_lt(o->seq, end) && seq_lt(seg->seq, o->seq + o->seq_len)) {
-                    orig = o;
-                    break;
+            continue;               /* captured twice: nothing new */
+        /* lookup.c: new data, keep-alive, probe, or a copy */
+        small = !is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1;
+        if (seg->seq_len > 0 && !me->next_set) {
+            me->next = end;
+            me->next_set = 1;
+        } else if (seg->seq_len > 0 && !(small && peer->zero)) {
+            if (!seq_lt(seg->seq, me->next)) {
+                me->next = end;
+            } else if (!(small && seg->seq == me->next - 1)) {
+                if (seq_lt(me->next, end))
+                    me->next = end;
+                for (j = 0; j < i; j++) {
+                    const struct segment *o = segs[j];
+                    if ((o->bits & SEG_FROM_SERVER) ==
+                            (seg->bits & SEG_FROM_SERVER) &&
+                        o->seq_len > 0 && seq_lt(o->seq, end) &&
+                        seq_lt(seg->seq, o->seq + o->seq_len)) {
+                        orig = o;
+                        break;
+                    }
                 }
+                copy = orig != NULL && !same_frame(orig, seg);
+                if (orig != NULL && same_frame(orig, seg))
+                    continue;       /* captured twice */
             }
-            copy = 1;
         }
-        if (orig != NULL)
+        if (copy)
             since = seg->ts_us - orig->ts_us;
         else if (seg->why & (REASON_RETRANSMIT | REASON_SYN_RETRANSMIT))
             since = (int64_t)seg->why_ms * 1000;
-        if (seg->why & (REASON_RETRANSMIT | REASON_SYN_RETRANSMIT)) {
-            rx[i].is_rx = 1;
-        } else if (copy && orig != NULL && !same_frame(orig, seg) &&
-                   seg->why == REASON_LONG_DELAY &&
-                   (seg->color == COLOR_RED || seg->color == COLOR_MAGENTA)) {
-            if (is_syn)
-                rx[i].is_rx = (uint8_t)(cfg == NULL || cfg->syn_lookup);
-            else
-                rx[i].is_rx = (uint8_t)(cfg != NULL && cfg->retransmit_ms > 0 &&
-                              since / 1000 >= (int64_t)cfg->retransmit_ms);
-        }
+        if (seg->why & (REASON_RETRANSMIT | REASON_SYN_RETRANSMIT))
+            rx[i].reported = 1;
+        else if (copy && seg->why == REASON_LONG_DELAY &&
+                 (seg->color == COLOR_RED || seg->color == COLOR_MAGENTA))
+            rx[i].reported = (uint8_t)(cfg != NULL && (is_syn
+                ? cfg->syn_lookup
+                : cfg->retransmit_ms > 0 &&
+                  since / 1000 >= (int64_t)cfg->retransmit_ms));
+        rx[i].is_rx = (uint8_t)(copy || rx[i].reported);
         rx[i].since_us = since;
         /* diag.c: window scale, windows, ACKs and duplicate ACKs. */
         if (is_syn) {
@@ -545,24 +564,13 @@ static void replay(const struct config *cfg, const struct session *s,
                 me->dupacks++;
             }
             me->window = win;
-            me->zero = seg->window == 0;
         } else if ((seg->flags & TH_SYN) && (seg->flags & TH_ACK)) {
             peer->acked = seg->ack;
             peer->acked_set = 1;
             me->window = seg->window;
         }
-        /* The highest data sent (keep-alives and probes aside). */
-        if (seg->seq_len > 0) {
-            int probe = !is_syn && !(seg->flags & TH_FIN) &&
-                        seg->seq_len <= 1 &&
-                        (peer->zero || (me->next_set && seg->seq == me->next - 1));
-            if (!me->next_set) {
-                me->next = end;
-                me->next_set = 1;
-            } else if (!probe && seq_lt(me->next, end)) {
-                me->next = end;
-            }
-        }
+        me->zero = (seg->flags & TH_ACK) && !(seg->flags & (TH_SYN | TH_RST)) &&
+                   seg->window == 0;
         if (!rx[i].is_rx)
             continue;
         if (is_syn) {
@@ -575,18 +583,16 @@ static void replay(const struct config *cfg, const struct session *s,
             c = RX_FAST;
         else if (since >= 0 && since < MIN_RTO_US)
             c = end == me->next && peer->dupacks == 0 ? RX_TLP : RX_FAST;
-        else if (since < 0)
-            c = RX_RTO;         /* diag.c: an unknown age counts as RTO */
         else
             c = RX_RTO;
         rx[i].cls = (uint8_t)c;
         count[d][c]++;
     }
-    /* Name classes only when the replay is known to be right. */
+    /* Name classes only when the replay agrees with the diagnosis. */
     for (d = 0; d < 2; d++) {
         int ok = complete;
         for (c = 0; c < RX_COUNT; c++)
-            if (count[d][c] > s->diag.d[d].rexmit[c])
+            if (count[d][c] != s->diag.d[d].rexmit[c])
                 ok = 0;
         if (ok)
             continue;
@@ -609,6 +615,7 @@ struct gitem {
     uint8_t kind;
     uint8_t cls;
     uint8_t flags;
+    uint8_t reported;       /* IT_RX: reported by the lookup */
 };
 
 struct gack {
@@ -663,6 +670,7 @@ struct graph {
     uint64_t data_bytes;
     uint64_t data_segs;
     uint64_t rx_count;
+    uint64_t packets;       /* packets sent in this direction (stored) */
 };
 
 static int64_t gx(const struct graph *g, int64_t t)
@@ -671,6 +679,8 @@ static int64_t gx(const struct graph *g, int64_t t)
         t = 0;
     if (t > g->span)
         t = g->span;
+    if (g->span > INT64_MAX / (G_PW * 10))    /* centuries: divide first */
+        return (int64_t)G_PL * 10 + t / (g->span / (G_PW * 10) + 1);
     return (int64_t)G_PL * 10 + t * ((int64_t)G_PW * 10) / g->span;
 }
 
@@ -682,7 +692,7 @@ static int64_t gy(const struct graph *g, int64_t v)
         v = g->ymin;
     if (v > g->ymax)
         v = g->ymax;
-    /* 128-bit safe: split to avoid overflow on huge ranges */
+    /* ranges too large to multiply: divide first */
     if (r > INT64_MAX / (G_PH * 10))
         y = (v - g->ymin) / (r / (G_PH * 10) + 1);
     else
@@ -728,6 +738,7 @@ struct group {
     unsigned n;
     unsigned cls_n[RX_COUNT + 2];
     int64_t since;          /* of a single item */
+    unsigned reported;      /* IT_RX: how many were reported */
     uint8_t flags;          /* of the first item */
 };
 
@@ -788,6 +799,20 @@ static void flush_data(struct render *r, struct group *gr)
     b_str(b, "</title></path>");
 }
 
+/* Why a copy was not reported: -r (or -S) said so. */
+static void not_reported(struct buf *b, const struct config *cfg, int syn)
+{
+    if (cfg == NULL)
+        b_str(b, ", not reported");
+    else if (syn)
+        b_str(b, ", not reported (-S 0)");
+    else if (cfg->retransmit_ms == 0)
+        b_str(b, ", not reported (-r 0)");
+    else
+        b_printf(b, ", not reported (sooner than -r %u ms)",
+                 cfg->retransmit_ms);
+}
+
 static void flush_rx(struct render *r, struct group *gr)
 {
     struct buf *b = r->b;
@@ -823,9 +848,12 @@ static void flush_rx(struct render *r, struct group *gr)
         for (c = 0; c < RX_COUNT + 2 && gr->cls_n[c] == 0; c++)
             ;
         rx_class_text(cls, sizeof(cls), r->g, c);
-        b_str(b, "retransmission (");
+        b_str(b, c == RXC_SYN ? "" : "retransmission (");
         b_escs(b, cls);
-        b_printf(b, "), packet %llu at %s: %s",
+        b_str(b, c == RXC_SYN ? "" : ")");
+        if (!gr->reported)
+            not_reported(b, r->g->cfg, c == RXC_SYN);
+        b_printf(b, ": packet %llu at %s: %s",
                  (unsigned long long)gr->num0, t0, sq);
         if (gr->since >= 0) {
             fmt_us(since, sizeof(since), gr->since);
@@ -839,8 +867,9 @@ static void flush_rx(struct render *r, struct group *gr)
                 n += (size_t)snprintf(cls + n, sizeof(cls) - n, "%s%u %s",
                                       n ? ", " : "", gr->cls_n[c],
                                       class_word[c]);
-        b_printf(b, "%u retransmissions (%s), packets %llu-%llu, %s-%s: %s",
-                 gr->n, cls, (unsigned long long)gr->num0,
+        b_printf(b, "%u retransmissions (%s; %u reported), packets "
+                 "%llu-%llu, %s-%s: %s", gr->n, cls, gr->reported,
+                 (unsigned long long)gr->num0,
                  (unsigned long long)gr->num1, t0, t1, sq);
     }
     b_str(b, "</title></g>");
@@ -898,8 +927,12 @@ static void flush_marker(struct render *r, struct group *gr, unsigned kind)
         b_str(b, "l10 10m0-10l-10 10");
         break;
     }
-    b_str(b, "\"/><text x=\"");
-    b_coord(b, x + 70);
+    /* the label right of the mark, or left of it at the right edge */
+    if (x > (int64_t)(G_PL + G_PW - 40) * 10)
+        b_str(b, "\"/><text text-anchor=\"end\" x=\"");
+    else
+        b_str(b, "\"/><text x=\"");
+    b_coord(b, x > (int64_t)(G_PL + G_PW - 40) * 10 ? x - 70 : x + 70);
     b_str(b, "\" y=\"");
     b_coord(b, kind == IT_SYN ? y + 10 : y + 35);
     b_printf(b, "\">%s", label[kind]);
@@ -936,6 +969,7 @@ static void group_start(struct group *gr, const struct render *r,
     gr->n = 1;
     gr->cls_n[it->cls < RX_COUNT + 2 ? it->cls : RXC_UNKNOWN]++;
     gr->since = it->since_us;
+    gr->reported = it->reported;
     gr->flags = it->flags;
 }
 
@@ -960,6 +994,7 @@ static void group_add(struct group *gr, const struct gitem *it, int64_t top,
         gr->num1 = it->num;
     gr->n++;
     gr->cls_n[it->cls < RX_COUNT + 2 ? it->cls : RXC_UNKNOWN]++;
+    gr->reported += it->reported;
 }
 
 /* The bar of an item, in tenths: at least 2 px tall. */
@@ -1210,20 +1245,23 @@ static void graph_title(struct render *r)
                  g->dir ? &s->server : &s->client);
     fmt_endpoint(to, sizeof(to), s->family, g->dir ? &s->client : &s->server);
     b_printf(b, "<text class=\"gt\" x=\"%d\" y=\"14\">", G_PL);
-    b_printf(b, "%s %s &#8594; %s %s: %llu B of data in %llu segment%s",
+    b_printf(b, "%s %s &#8594; %s %s: %llu data segment%s (%llu B)",
              g->dir ? "server" : "client", from, g->dir ? "client" : "server",
-             to, (unsigned long long)g->data_bytes,
-             (unsigned long long)g->data_segs, g->data_segs == 1 ? "" : "s");
+             to, (unsigned long long)g->data_segs,
+             g->data_segs == 1 ? "" : "s",
+             (unsigned long long)g->data_bytes);
     if (g->rx_count > 0)
         b_printf(b, ", %llu retransmission%s (red)",
                  (unsigned long long)g->rx_count, g->rx_count == 1 ? "" : "s");
+    if (g->packets == 0)
+        b_str(b, "; no packet seen in this direction");
     b_str(b, "</text>");
     b_printf(b, "<text class=\"gs\" x=\"%d\" y=\"29\">", G_PL);
     if (g->scaled)
         b_printf(b, "receive window = ACK + window &#215; 2^%d", g->scale);
     else
-        b_str(b, "receive window = ACK + window (no window scale: both "
-              "SYNs not seen with it)");
+        b_str(b, "receive window = ACK + window, not scaled (the SYNs did "
+              "not both announce a window scale)");
     if (g->win_clipped)
         b_str(b, "; the window line leaves the plot at the top");
     if (r->level > 0)
@@ -1324,7 +1362,7 @@ static int render_level(struct render *r)
 }
 
 /* Collect one direction's items from the session's segments. */
-static int collect(struct graph *g, const struct segment *const *segs,
+static void collect(struct graph *g, const struct segment *const *segs,
                    size_t n, const struct rxinfo *rx)
 {
     const struct session *s = g->s;
@@ -1332,7 +1370,7 @@ static int collect(struct graph *g, const struct segment *const *segs,
     int64_t t0 = s->first_us, t1 = s->last_us, dmax, dmin, wmax;
     int ws[2] = { -1, -1 };
     size_t i;
-    int have_base = 0, have_y = 0, k;
+    int have_base = 0, k;
     unsigned o;
 
     for (i = 0; i < n; i++) {
@@ -1373,6 +1411,7 @@ static int collect(struct graph *g, const struct segment *const *segs,
         int64_t t = seg->ts_us - t0;
         if (d == g->dir) {
             unsigned pay = payload_of(seg);
+            g->packets++;
             int64_t y = unwrap(&u, seg->seq);
             int syn = (seg->flags & TH_SYN) != 0;
             struct gitem *it;
@@ -1388,6 +1427,7 @@ static int collect(struct graph *g, const struct segment *const *segs,
                     it->y1 = y + seg->seq_len;
                     it->cls = rx[i].cls;
                     it->since_us = rx[i].since_us;
+                    it->reported = rx[i].reported;
                     g->rx_count++;
                 } else {
                     it->kind = IT_DATA;
@@ -1422,7 +1462,6 @@ static int collect(struct graph *g, const struct segment *const *segs,
                         dmax = it->y0;
                 }
             }
-            have_y = 1;
         } else if ((seg->flags & TH_ACK) && !(seg->flags & TH_RST)) {
             struct gack *a = &g->ack[g->nack++];
             uint32_t w = seg->window;
@@ -1475,7 +1514,6 @@ static int collect(struct graph *g, const struct segment *const *segs,
             }
         }
     }
-    (void)have_y;
     g->ymin = dmin;
     g->ymax = dmax + (dmax - dmin) / 20 + 1;
     if (wmax > g->ymax) {
@@ -1486,7 +1524,6 @@ static int collect(struct graph *g, const struct segment *const *segs,
     }
     if (g->ymax <= g->ymin)
         g->ymax = g->ymin + 1;
-    return 0;
 }
 
 /* Scratch memory for a graph: grows to the largest session seen. */
@@ -1614,7 +1651,7 @@ struct section {
     struct key k;
     char *html;
     size_t len;
-    char toc[448];          /* its row in the table of contents */
+    char toc[TOC_ROW_MAX];  /* its row in the table of contents */
 };
 
 struct html_report {
@@ -1746,23 +1783,20 @@ void html_free(struct html_report *h)
     free(h);
 }
 
-static const char *end_word(enum session_end_kind kind)
-{
-    return end_kind_name(kind);
-}
-
 /* The legend: one sample of each mark, with its name. */
-static void legend(struct buf *b)
+static void legend(struct buf *b, uint64_t id)
 {
-    b_str(b, "<svg class=\"lg\" viewBox=\"0 0 1200 26\" width=\"1200\" "
-          "height=\"26\" role=\"img\"><title>legend</title>"
-          "<defs><pattern id=\"hzlg\" width=\"6\" height=\"6\" "
-          "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-          "<rect width=\"6\" height=\"6\" fill=\"#f4ecd0\"/><path d=\"M0 "
-          "0V6\" stroke=\"#8a7a4a\" stroke-width=\"2\"/></pattern></defs>"
-          "<g class=\"lgd\">"
-          "<path class=\"d\" d=\"M10 20V6\"/><text x=\"18\" y=\"17\">data "
-          "segment</text>"
+    unsigned long long n = (unsigned long long)id;
+
+    b_printf(b, "<svg class=\"lg\" viewBox=\"0 0 1200 26\" width=\"1200\" "
+             "height=\"26\" role=\"img\"><title>legend</title><defs>"
+             "<pattern id=\"hzlg%llu\" width=\"6\" height=\"6\" "
+             "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)"
+             "\"><rect width=\"6\" height=\"6\" fill=\"#f4ecd0\"/><path "
+             "d=\"M0 0V6\" stroke=\"#8a7a4a\" stroke-width=\"2\"/>"
+             "</pattern></defs><g class=\"lgd\">", n);
+    b_str(b, "<path class=\"d\" d=\"M10 20V6\"/><text x=\"18\" y=\"17\">"
+          "data segment</text>"
           "<path class=\"rb\" d=\"M120 22V8\"/><path class=\"rm\" "
           "d=\"M120 0l4 4l-4 4l-4-4z\"/><text x=\"130\" y=\"17\">"
           "retransmission (dashed, diamond)</text>"
@@ -1771,10 +1805,11 @@ static void legend(struct buf *b)
           "<path class=\"win\" d=\"M430 12H470\"/><text x=\"476\" y=\"17\">"
           "receive window</text>"
           "<path class=\"sack\" d=\"M590 20V8\"/><text x=\"598\" y=\"17\">"
-          "SACK block</text>"
-          "<rect x=\"680\" y=\"5\" width=\"24\" height=\"16\" "
-          "fill=\"url(#hzlg)\"/><text x=\"710\" y=\"17\">zero window</text>"
-          "<g class=\"ev syn\"><path d=\"M810 7l6 10h-12z\"/></g>"
+          "SACK block</text>");
+    b_printf(b, "<rect x=\"680\" y=\"5\" width=\"24\" height=\"16\" "
+             "fill=\"url(#hzlg%llu)\"/><text x=\"710\" y=\"17\">zero "
+             "window</text>", n);
+    b_str(b, "<g class=\"ev syn\"><path d=\"M810 7l6 10h-12z\"/></g>"
           "<text x=\"822\" y=\"17\">SYN</text>"
           "<g class=\"ev fin\"><path d=\"M865.5 8.5h9v9h-9z\"/></g>"
           "<text x=\"880\" y=\"17\">FIN</text>"
@@ -1816,7 +1851,7 @@ static size_t render_section(struct html_report *h, struct printer *pr,
     const char *eol;
     int64_t d = s->last_us - s->first_us;
 
-    b_init(&b, h->sbuf, HTML_SECTION_MAX);
+    b_init(&b, h->sbuf, SECTION_BODY_MAX);
     fmt_endpoint(client, sizeof(client), s->family, &s->client);
     fmt_endpoint(server, sizeof(server), s->family, &s->server);
     fmt_reasons(reasons, sizeof(reasons), s->reasons);
@@ -1849,7 +1884,7 @@ static size_t render_section(struct html_report *h, struct printer *pr,
     b_printf(&b, "<p class=\"facts\">Ended: %s; conn_state %s; client %s, "
              "server %s; %llu packets (client %llu, server %llu), %s; "
              "retransmissions reported: client %u, server %u",
-             end_word(kind), conn_state_name(conn_state_of(s)),
+             end_kind_name(kind), conn_state_name(conn_state_of(s)),
              tcp_state_name((enum tcp_state)s->client_state),
              tcp_state_name((enum tcp_state)s->server_state),
              (unsigned long long)s->packets,
@@ -1893,11 +1928,11 @@ static size_t render_section(struct html_report *h, struct printer *pr,
         section_graphs(h, &b, s, nseg);
     else
         b_str(&b, "<p class=\"note\">No stored packets to draw.</p>");
-    legend(&b);
+    legend(&b, s->id);
     b_str(&b, "</section>\n");
     if (b.over) {
         /* cannot happen with the budgets above; keep a valid section */
-        b_init(&b, h->sbuf, HTML_SECTION_MAX);
+        b_init(&b, h->sbuf, SECTION_BODY_MAX);
         b_printf(&b, "<section class=\"sess\" id=\"s%llu\"><h3>Session "
                  "%04llu</h3><p class=\"note\">The section did not fit in "
                  "%u KiB.</p></section>\n", (unsigned long long)s->id,
@@ -2021,6 +2056,7 @@ static const char page_css[] =
 "vertical-align:top}th{background:#eee}td.n{text-align:right;"
 "font-variant-numeric:tabular-nums}\n"
 "caption{text-align:left;font-weight:bold;padding:4px 0}\n"
+".grid{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}\n"
 "pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;margin:4px 0;"
 "overflow-x:auto}pre.hdr{background:#f6f6f6;padding:4px}\n"
 ".why{color:#b00000}.note{color:#555;font-style:italic}"
@@ -2124,8 +2160,8 @@ static void capture_summary(struct page *p, const struct html_report *h,
     const struct config *cfg = h->cfg;
     char a[96], b[96];
 
-    p_str(p, "<h2 id=\"summary\">Capture summary</h2>\n<table class=\"kv\">"
-          "\n");
+    p_str(p, "<h2 id=\"summary\">Capture summary</h2>\n<div class=\"grid\">"
+          "<table class=\"kv\"><caption>Capture</caption>\n");
     if (cfg != NULL) {
         if (cfg->file != NULL)
             row_s(p, "Source", cfg->file);
@@ -2145,6 +2181,8 @@ static void capture_summary(struct page *p, const struct html_report *h,
     if (st != NULL) {
         row_u(p, "Packets read", st->packets);
         row_u(p, "TCP packets", st->tcp_packets);
+        p_str(p, "</table>\n<table class=\"kv\"><caption>Sessions and "
+              "lookups</caption>\n");
         row_u(p, "Sessions", st->sessions_total);
         row_u(p, "Sessions shown (Lookup)", st->sessions_shown);
         row_u(p, "Long connections (-T)", st->long_connect);
@@ -2154,6 +2192,8 @@ static void capture_summary(struct page *p, const struct html_report *h,
         row_u(p, "Error breaks (duplicate connection)", st->error_break);
         row_u(p, "RSTs", st->rst);
         row_u(p, "Fragment packets", st->fragment);
+        p_str(p, "</table>\n<table class=\"kv\"><caption>Limits and "
+              "losses</caption>\n");
         row_u(p, "Peak active sessions", st->active_sessions_max);
         row_u(p, "Peak stored segments", st->active_segments_max);
         row_u(p, "DropSession (-L full)", st->drop_session);
@@ -2182,7 +2222,7 @@ static void capture_summary(struct page *p, const struct html_report *h,
     snprintf(a, sizeof(a), "%u of %llu shown sessions (--html-max=%u), "
              "worst first", h->n, (unsigned long long)h->offered, h->max);
     row_s(p, "Sessions drawn below", a);
-    p_str(p, "</table>\n");
+    p_str(p, "</table></div>\n");
 }
 
 static int have_section(const struct html_report *h, uint64_t id)
@@ -2265,8 +2305,8 @@ static void triage(struct page *p, const struct html_report *h,
     int any = 0;
 
     report_get_counts(rep, &c);
-    p_str(p, "<h2 id=\"triage\">Triage report</h2>\n<table class=\"kv\">"
-          "<caption>Sessions</caption>\n");
+    p_str(p, "<h2 id=\"triage\">Triage report</h2>\n<div class=\"grid\">"
+          "<table class=\"kv\"><caption>Sessions</caption>\n");
     row_u(p, "Ended", c.sessions);
     row_u(p, "Shown", c.shown);
     row_u(p, "Flagged", c.flagged);
@@ -2302,7 +2342,7 @@ static void triage(struct page *p, const struct html_report *h,
     }
     if (!any)
         p_str(p, "<tr><td colspan=\"3\">(none)</td></tr>\n");
-    p_str(p, "</table>\n");
+    p_str(p, "</table></div>\n");
     for (i = 0; i < TOP_COUNT; i++)
         top_table(p, h, rep, (enum report_top)i);
     health = malloc(8192);

@@ -286,8 +286,10 @@ void lookup_delay_fragment(const struct lookup_ctx *lc, struct session *s,
         if (gap_ms > (int64_t)lc->cfg->long_delay_ms) {
             show(s, REASON_LONG_DELAY);
             lc->stats->long_delay++;
-            seg->why = REASON_LONG_DELAY;
-            seg->why_ms = (uint32_t)gap_ms;
+            if (!seg->why) {            /* a retransmission says more */
+                seg->why = REASON_LONG_DELAY;
+                seg->why_ms = (uint32_t)gap_ms;
+            }
             if (prev != NULL)
                 prev->bits |= SEG_MARKED;
             seg->bits |= SEG_MARKED;

@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "html.h"
 #include "json.h"
 #include "names.h"
 #include "options.h"
@@ -62,6 +63,7 @@ struct miruo {
     struct writer *flagged;     /* -W */
     struct json_writer *json;   /* --json */
     struct report *report;      /* --report (kept even when off) */
+    struct html_report *html;   /* --html */
     int json_stdout;            /* --json alone: JSON replaces the text */
     uint64_t flagged_sessions;  /* sessions a lookup flagged */
     enum link_kind link;
@@ -221,6 +223,9 @@ static void on_session_end(void *ctx, const struct tracker *tr,
         if (capture_is_live(m->capture) || m->json_stdout)
             json_flush(m->json);
     }
+    /* Before the printer: the section needs the session's segments. */
+    if (m->html != NULL && (s->flags & SESS_SHOWN))
+        html_session(m->html, m->printer, tr, s, kind, now_us);
     if (!m->json_stdout)
         printer_session_end(m->printer, tr, s, kind, now_us);
     else if (s->flags & SESS_SHOWN)
@@ -556,6 +561,14 @@ static int run(struct miruo *m)
         }
         m->json_stdout = strcmp(cfg->json_file, "-") == 0;
     }
+    if (cfg->html_file != NULL) {
+        char herr[HTML_ERRBUF_SIZE];
+        m->html = html_new(cfg, cfg->html_max, cfg->html_file, herr);
+        if (m->html == NULL) {
+            fprintf(stderr, "miruo: --html: %s\n", herr);
+            return EXIT_USAGE;
+        }
+    }
     if (cfg->drop_user != NULL && drop_privileges(cfg->drop_user) < 0)
         return EXIT_USAGE;
     capture_describe(m->capture, banner, sizeof(banner));
@@ -593,6 +606,16 @@ static int run(struct miruo *m)
     print_stats(m);
     print_report(m);
     report_drops(m);
+    if (m->html != NULL) {
+        struct capture_counts cc;
+        char herr[HTML_ERRBUF_SIZE];
+        capture_counts(m->capture, &cc);
+        if (html_write(m->html, m->report, &m->stats, &cc, herr) < 0) {
+            fprintf(stderr, "miruo: --html: %s\n", herr);
+            if (status == EXIT_OK)
+                status = EXIT_READ_ERROR;
+        }
+    }
     if (status == EXIT_OK && cfg->exit_status)
         status = contract_status(m);
     return status;
@@ -640,6 +663,7 @@ int main(int argc, char **argv)
     tracker_free(m.tracker);
     printer_free(m.printer);
     report_free(m.report);
+    html_free(m.html);
     free(m.frame_buf);
     names_free(m.names);
     capture_close(m.capture);

@@ -64,6 +64,8 @@ static const char usage_text[] =
 "       --json[=file]              # one JSON object per shown session (stdout)\n"
 "       --report=off|short|full    # triage report on stderr at exit. Default short\n"
 "       --exit-status              # exit 3 if sessions were flagged, 4 if capture lost data\n"
+"       --html=file                # self-contained HTML report with graphs, at exit\n"
+"       --html-max=NUM             # sessions drawn in it, worst first. Default 50\n"
 "\n"
 "  expression: see man tcpdump\n"
 "\n"
@@ -83,7 +85,7 @@ static void print_version(void)
 enum {
     OPT_ALL = 256, OPT_LIVE, OPT_WRITE_FORMAT, OPT_TIME, OPT_SNAPLEN,
     OPT_NAMES, OPT_WRITE_NAMES, OPT_RESOLVE, OPT_DETAIL, OPT_JSON,
-    OPT_REPORT, OPT_EXIT_STATUS, OPT_SLOW_TURN
+    OPT_REPORT, OPT_EXIT_STATUS, OPT_SLOW_TURN, OPT_HTML, OPT_HTML_MAX
 };
 
 static const struct option long_options[] = {
@@ -130,6 +132,8 @@ static const struct option long_options[] = {
     { "exit-status",   no_argument,       NULL, OPT_EXIT_STATUS },
     { "write-flagged", required_argument, NULL, 'W' },
     { "slow-turn",     required_argument, NULL, OPT_SLOW_TURN },
+    { "html",          required_argument, NULL, OPT_HTML },
+    { "html-max",      required_argument, NULL, OPT_HTML_MAX },
     { NULL, 0, NULL, 0 }
 };
 
@@ -298,6 +302,7 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
     cfg->promisc = 1;
     cfg->write_format = NULL;       /* pcap for -w, pcapng for -W */
     cfg->report = REPORT_SHORT;
+    cfg->html_max = 50;             /* HTML_MAX_DEFAULT */
 
     opterr = 0;
     optind = 1;
@@ -462,6 +467,19 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg,
             if (parse_number(c, optarg, MAX_MS, "milliseconds", &v) < 0)
                 return OPTIONS_EXIT_USAGE;
             cfg->slow_turn_ms = (uint32_t)v;
+            break;
+        case OPT_HTML:
+            cfg->html_file = optarg;
+            break;
+        case OPT_HTML_MAX:          /* 1 .. HTML_MAX_LIMIT */
+            if (parse_number(c, optarg, 10000, "a count", &v) < 0)
+                return OPTIONS_EXIT_USAGE;
+            if (v == 0) {
+                option_error("--html-max: invalid value '%s' (1 to 10000)",
+                             optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            cfg->html_max = (unsigned)v;
             break;
         case 'q':
             cfg->quiet++;

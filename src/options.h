@@ -70,6 +70,8 @@ struct config {
     int exit_status;            /* --exit-status: 3 flagged, 4 unhealthy */
     const char *flagged_file;   /* -W: the flagged sessions' packets */
     uint32_t slow_turn_ms;      /* --slow-turn: flag turns longer, 0 = off */
+    const char *html_file;      /* --html: the HTML report, NULL = none */
+    unsigned html_max;          /* --html-max: sessions drawn (default 50) */
 };
 
 /* Outcome of parsing: run, or exit with the given status. */
