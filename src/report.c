@@ -416,21 +416,6 @@ static void section(struct out *o, const char *title)
 static void print_counts(struct out *o, const struct report *r,
                          const struct stats *st)
 {
-    static const char *const state_text[CS_COUNT] = {
-        "attempt, no reply",
-        "established, not closed",
-        "normal establishment and termination",
-        "attempt rejected",
-        "established, only the client closed",
-        "established, only the server closed",
-        "established, client aborted (RST)",
-        "established, server aborted (RST)",
-        "client sent SYN then RST, no SYN/ACK",
-        "server sent SYN/ACK then RST, no SYN",
-        "client sent SYN then FIN, no SYN/ACK",
-        "server sent SYN/ACK then FIN, no SYN",
-        "no SYN seen: mid-stream traffic"
-    };
     unsigned i;
     int any = 0;
 
@@ -467,7 +452,7 @@ static void print_counts(struct out *o, const struct report *r,
             continue;
         out_printf(o, "%-16s: %-8llu %s\n",
                    conn_state_name((enum conn_state)i),
-                   (unsigned long long)r->by_state[i], state_text[i]);
+                   (unsigned long long)r->by_state[i], report_state_text(i));
         any = 1;
     }
     if (!any)
