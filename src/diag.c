@@ -65,24 +65,17 @@ static int seq_lt(uint32_t a, uint32_t b)
     return (int32_t)(a - b) < 0;
 }
 
-/* MSS and window scale from a SYN's options (RFC 9293 3.7.1, RFC 7323). */
+/* MSS and window scale from a SYN's options. */
 static void read_syn_options(struct diag_dir *dd, const struct segment *seg)
 {
-    unsigned i = 0, len = seg->optlen, olen;
+    uint16_t mss;
+    int ws;
 
-    while (i < len && seg->opts[i] != 0) {
-        if (seg->opts[i] == 1) {
-            i++;
-            continue;
-        }
-        if (i + 1 >= len || (olen = seg->opts[i + 1]) < 2 || i + olen > len)
-            return;
-        if (seg->opts[i] == 2 && olen == 4)
-            dd->mss = (uint16_t)(seg->opts[i + 2] << 8 | seg->opts[i + 3]);
-        else if (seg->opts[i] == 3 && olen == 3)
-            dd->wscale = seg->opts[i + 2] > 14 ? 14 : seg->opts[i + 2];
-        i += olen;
-    }
+    lookup_syn_options(seg, &mss, &ws);
+    if (mss)
+        dd->mss = mss;
+    if (ws >= 0)
+        dd->wscale = (uint8_t)ws;
 }
 
 /*

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "lookup.h"
 #include "json.h"
 #include "options.h"
 #include "print.h"
@@ -418,37 +419,14 @@ static unsigned payload_of(const struct segment *seg)
     return seg->seq_len > extra ? seg->seq_len - extra : 0;
 }
 
-/* lookup.c's test for the same frame captured twice. */
-static int same_frame(const struct segment *a, const struct segment *b)
-{
-    int64_t dt = b->ts_us - a->ts_us;
-
-    if (a->seq != b->seq || a->seq_len != b->seq_len || a->ack != b->ack ||
-        a->flags != b->flags || dt < 0 || dt > 1000)
-        return 0;
-    if (a->ip_id != 0 || b->ip_id != 0)
-        return a->ip_id == b->ip_id;
-    return a->optlen == b->optlen &&
-           memcmp(a->opts, b->opts, a->optlen) == 0 && a->optlen > 0;
-}
-
 /* Window scale from a SYN's options; -1 if it announced none. */
 static int syn_wscale(const struct segment *seg)
 {
-    unsigned i = 0, len = seg->optlen, olen;
+    uint16_t mss;
+    int ws;
 
-    while (i < len && seg->opts[i] != 0) {
-        if (seg->opts[i] == 1) {
-            i++;
-            continue;
-        }
-        if (i + 1 >= len || (olen = seg->opts[i + 1]) < 2 || i + olen > len)
-            return -1;
-        if (seg->opts[i] == 3 && olen == 3)
-            return seg->opts[i + 2] > 14 ? 14 : seg->opts[i + 2];
-        i += olen;
-    }
-    return -1;
+    lookup_syn_options(seg, &mss, &ws);
+    return ws;
 }
 
 struct replay_dir {
@@ -506,7 +484,7 @@ static void replay(const struct config *cfg, const struct session *s,
         rx[i].since_us = -1;
         if (prev != NULL &&
             (prev->bits & SEG_FROM_SERVER) == (seg->bits & SEG_FROM_SERVER) &&
-            prev->window == seg->window && same_frame(prev, seg))
+            prev->window == seg->window && lookup_same_frame(prev, seg))
             continue;               /* captured twice: nothing new */
         /* lookup.c: new data, keep-alive, probe, or a copy */
         small = !is_syn && !(seg->flags & TH_FIN) && seg->seq_len <= 1;
@@ -529,8 +507,8 @@ static void replay(const struct config *cfg, const struct session *s,
                         break;
                     }
                 }
-                copy = orig != NULL && !same_frame(orig, seg);
-                if (orig != NULL && same_frame(orig, seg))
+                copy = orig != NULL && !lookup_same_frame(orig, seg);
+                if (orig != NULL && lookup_same_frame(orig, seg))
                     continue;       /* captured twice */
             }
         }

@@ -59,7 +59,7 @@ static struct segment *find_original(const struct lookup_ctx *lc,
  * sequence, length, ACK and IP ID, within a millisecond.  IPv6 has no IP
  * ID; the TCP options (timestamps) must match instead.
  */
-static int is_same_frame(const struct segment *a, const struct segment *b)
+int lookup_same_frame(const struct segment *a, const struct segment *b)
 {
     int64_t dt = b->ts_us - a->ts_us;
 
@@ -70,6 +70,28 @@ static int is_same_frame(const struct segment *a, const struct segment *b)
         return a->ip_id == b->ip_id;
     return a->optlen == b->optlen &&
            memcmp(a->opts, b->opts, a->optlen) == 0 && a->optlen > 0;
+}
+
+void lookup_syn_options(const struct segment *seg, uint16_t *mss,
+                        int *wscale)
+{
+    unsigned i = 0, len = seg->optlen, olen;
+
+    *mss = 0;
+    *wscale = -1;
+    while (i < len && seg->opts[i] != 0) {
+        if (seg->opts[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || (olen = seg->opts[i + 1]) < 2 || i + olen > len)
+            return;
+        if (seg->opts[i] == 2 && olen == 4)
+            *mss = (uint16_t)(seg->opts[i + 2] << 8 | seg->opts[i + 3]);
+        else if (seg->opts[i] == 3 && olen == 3)
+            *wscale = seg->opts[i + 2] > 14 ? 14 : seg->opts[i + 2];
+        i += olen;
+    }
 }
 
 /* Colour the span from the original to the copy (spec 7.2). */
@@ -115,7 +137,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
     prev = seg->prev != SEG_NONE ? tracker_segment(lc->tr, seg->prev) : NULL;
     if (prev != NULL && prev != seg &&
         (prev->bits & SEG_FROM_SERVER) == (seg->bits & SEG_FROM_SERVER) &&
-        prev->window == seg->window && is_same_frame(prev, seg)) {
+        prev->window == seg->window && lookup_same_frame(prev, seg)) {
         s->diag.d[from_server ? 1 : 0].dup_frames++;
         return SEQ_DUP;
     }
@@ -143,7 +165,7 @@ enum seq_class lookup_retransmit(const struct lookup_ctx *lc,
         d->next_seq = end;
 
     orig = find_original(lc, s, seg);
-    if (orig != NULL && is_same_frame(orig, seg)) {
+    if (orig != NULL && lookup_same_frame(orig, seg)) {
         s->diag.d[from_server ? 1 : 0].dup_frames++;
         return SEQ_DUP;     /* captured twice (-i any, SPAN): not a loss */
     }

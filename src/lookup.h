@@ -65,6 +65,15 @@ void lookup_rst(const struct lookup_ctx *lc, struct session *s,
 void lookup_at_end(const struct lookup_ctx *lc, struct session *s,
                    enum session_end_kind kind);
 
+/* The same frame captured twice (-i any, a SPAN): same sequence, length,
+ * ACK and IP ID (for IPv6 the TCP options) within a millisecond. */
+int lookup_same_frame(const struct segment *a, const struct segment *b);
+
+/* MSS (0 if none) and window scale (-1 if none) announced in a SYN's
+ * options (RFC 9293 3.7.1, RFC 7323 2.2). */
+void lookup_syn_options(const struct segment *seg, uint16_t *mss,
+                        int *wscale);
+
 /* Mark a segment and give it a colour unless a lookup colour is set. */
 void lookup_mark(struct segment *seg, enum color c);
 
