@@ -36,6 +36,7 @@ struct capture {
     char device[200];
     const char *file;
     int regular;                /* the file is a regular file */
+    uint64_t file_size;
     struct bpf_program prog;    /* files: filtered here, to number records */
     int have_prog;
     uint32_t cut;               /* files: --snaplen cut, 0 = none */
@@ -236,6 +237,7 @@ static int open_file(struct capture *c, const struct config *cfg,
     {
         struct stat sb;
         c->regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+        c->file_size = c->regular ? (uint64_t)sb.st_size : 0;
     }
     got = read_magic(f, magic, sizeof(magic));
     if (snoop_magic_matches(magic, got)) {
@@ -399,6 +401,25 @@ enum link_kind capture_link(const struct capture *c)
 int capture_is_live(const struct capture *c)
 {
     return c->live;
+}
+
+void capture_progress(const struct capture *c, uint64_t *done,
+                      uint64_t *total)
+{
+    FILE *f = NULL;
+    long pos;
+
+    *done = *total = 0;
+    if (c->live || !c->regular)
+        return;
+    if (c->snoop != NULL)
+        f = c->fp;
+    else if (c->pcap != NULL)
+        f = pcap_file(c->pcap);
+    if (f == NULL || (pos = ftell(f)) < 0)
+        return;
+    *done = (uint64_t)pos;
+    *total = c->file_size;
 }
 
 int capture_is_regular_file(const struct capture *c)

@@ -48,6 +48,10 @@ int capture_loop(struct capture *c, capture_frame_fn on_frame,
 
 void capture_counts(struct capture *c, struct capture_counts *cc);
 
+/* For a regular file: bytes read so far and its size (0 if unknown). */
+void capture_progress(const struct capture *c, uint64_t *done,
+                      uint64_t *total);
+
 /* Reading a regular file (not a device, a pipe or standard input). */
 int capture_is_regular_file(const struct capture *c);
 

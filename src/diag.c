@@ -422,6 +422,8 @@ size_t diag_summary(const struct session *s, const struct config *cfg,
     if (dg->turns > 0)
         add(&t, "turn %s (%s think)", duration(a, sizeof(a), dg->max_turn_us),
             side_name[dg->turn_side]);
+    if (dg->turns > 0 && dg->max_transfer_us >= 1000)
+        add(&t, "transfer %s", duration(a, sizeof(a), dg->max_transfer_us));
     if (dg->stall_cause != STALL_NONE && cfg->long_delay_ms > 0 &&
         dg->stall_us / 1000 > (int64_t)cfg->long_delay_ms) {
         if (dg->stall_cause == STALL_APP_IDLE)

@@ -71,6 +71,9 @@ struct miruo {
     int64_t last_stat_us;
     int have_tick;
     int show_counter;           /* -w on a terminal without -q */
+    int show_progress;          /* a large file, stderr a terminal, no -q */
+    int64_t progress_wall_us;   /* wall clock of the last progress line */
+    uint64_t progress_packets;
     int write_failed;
     uint8_t *frame_buf;         /* a held frame, copied out for -W */
     char errbuf[CAPTURE_ERRBUF_SIZE];
@@ -150,6 +153,40 @@ static void save_frame(struct miruo *m, int64_t ts_us, const uint8_t *data,
     }
 }
 
+static int64_t wall_clock_us(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/*
+ * Progress of a long file run, once a second on a terminal: percent of
+ * the file read, packets per second, sessions open and shown.
+ */
+static void show_progress(struct miruo *m, int final)
+{
+    uint64_t done, total;
+    int64_t now = wall_clock_us(), dt = now - m->progress_wall_us;
+
+    if (!final && dt < 1000000)
+        return;
+    capture_progress(m->capture, &done, &total);
+    if (final)
+        fprintf(stderr, "\r%*s\r", 72, "");
+    else if (total > 0)
+        fprintf(stderr, "\r%3u%% read, %llu packets/s, %llu sessions open, "
+                "%llu shown ", (unsigned)(done * 100 / total),
+                (unsigned long long)((m->stats.packets -
+                                      m->progress_packets) * 1000000 /
+                                     (uint64_t)(dt > 0 ? dt : 1)),
+                (unsigned long long)m->stats.active_sessions,
+                (unsigned long long)m->stats.sessions_shown);
+    m->progress_wall_us = now;
+    m->progress_packets = m->stats.packets;
+}
+
 static void on_frame(void *ctx, int64_t ts_us, const uint8_t *data,
                      uint32_t caplen, uint32_t wire_len)
 {
@@ -157,6 +194,8 @@ static void on_frame(void *ctx, int64_t ts_us, const uint8_t *data,
     struct packet pkt;
 
     m->stats.packets++;
+    if (m->show_progress && (m->stats.packets & 0xFFFF) == 0)
+        show_progress(m, 0);
     if (m->writer != NULL)
         save_frame(m, ts_us, data, caplen, wire_len);
     switch (decode_frame(m->link, data, caplen, wire_len, ts_us, &pkt)) {
@@ -571,6 +610,16 @@ static int run(struct miruo *m)
     }
     if (cfg->drop_user != NULL && drop_privileges(cfg->drop_user) < 0)
         return EXIT_USAGE;
+    /* Progress for large files (32 MiB and more) on a terminal. */
+    {
+        uint64_t done, total;
+        capture_progress(m->capture, &done, &total);
+        /* Not when sessions print on the same terminal: they would
+         * interleave. */
+        m->show_progress = total >= ((uint64_t)32 << 20) && !cfg->quiet &&
+                           isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+        m->progress_wall_us = wall_clock_us();
+    }
     capture_describe(m->capture, banner, sizeof(banner));
     fprintf(stderr, "%s\n", banner);
     cpu_meter_start(&m->cpu);
@@ -587,6 +636,8 @@ static int run(struct miruo *m)
     if (capture_loop(m->capture, on_frame, on_tick, m, &stop_requested,
                      m->errbuf) < 0 && !stop_requested)
         status = EXIT_READ_ERROR;
+    if (m->show_progress)
+        show_progress(m, 1);
     /* Sessions still open are judged and printed, never lost. */
     tracker_finish(m->tracker, m->stats.now_us);
     printer_flush(m->printer);

@@ -197,3 +197,19 @@ if command -v script >/dev/null; then
 fi
 "$MIRUO" -C0 -w "$F/cnt.pcap" -f "$CASES/normal.pcap" >/dev/null 2>"$F/err"
 grep -q 'Got ' "$F/err" && fail files/counter_not_on_pipe || pass files/counter_not_on_pipe
+
+# ---- progress of a long file run: stderr a terminal, stdout not, no -q ------
+if command -v script >/dev/null && "$MKPCAP" "$F" synflood 2>/dev/null; then
+    # 35 MB: large enough for the progress line, which ends cleared.
+    script -qec "$MIRUO -C0 -f $F/synflood.pcap >/dev/null" /dev/null \
+        >"$F/prog.tty" 2>&1
+    check files/progress_on_terminal grep -q "$(printf '\r%72s\r' '')" "$F/prog.tty"
+    script -qec "$MIRUO -C0 -q -f $F/synflood.pcap >/dev/null" /dev/null \
+        >"$F/progq.tty" 2>&1
+    grep -q "$(printf '\r%72s\r' '')" "$F/progq.tty" &&
+        fail files/progress_quiet || pass files/progress_quiet
+    "$MIRUO" -C0 -f "$F/synflood.pcap" >/dev/null 2>"$F/prog.err"
+    grep -q "$(printf '\r')" "$F/prog.err" && fail files/progress_not_on_pipe ||
+        pass files/progress_not_on_pipe
+    rm -f "$F/synflood.pcap"
+fi
