@@ -15,6 +15,7 @@
 
 #include <pcap/pcap.h>
 
+#include "errbuf.h"
 #include "capture.h"
 #include "snoopfile.h"
 #include "options.h"
@@ -49,17 +50,8 @@ struct capture {
     void *ctx;
 };
 
-static void set_err(char *errbuf, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_err(char *errbuf, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(errbuf, CAPTURE_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
+#define set_err(buf, ...) \
+    errbuf_printf((buf), CAPTURE_ERRBUF_SIZE, __VA_ARGS__)
 
 /* The first device that is up and not a loopback, as libpcap lists them. */
 static int default_device(char *out, size_t size, char *errbuf)

@@ -18,6 +18,7 @@
 
 #include <pcap/pcap.h>
 
+#include "errbuf.h"
 #include "snoopfile.h"
 
 /* RFC 1761 section 3: "snoop\0\0\0" followed by version 2. */
@@ -51,19 +52,8 @@ static uint32_t get_be32(const uint8_t *p)
            (uint32_t)p[2] << 8 | p[3];
 }
 
-static void set_err(char *errbuf, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_err(char *errbuf, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, SNOOP_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
+#define set_err(buf, ...) \
+    errbuf_printf((buf), SNOOP_ERRBUF_SIZE, __VA_ARGS__)
 
 /*
  * Read up to n bytes, first from the caller's pre-read bytes, then from

@@ -25,6 +25,7 @@
 
 #include <pcap/pcap.h>
 
+#include "errbuf.h"
 #include "writer.h"
 
 /* draft-ietf-opsawg-pcap section 4: file header magic, microseconds. */
@@ -69,19 +70,8 @@ struct writer {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void set_err(char *errbuf, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_err(char *errbuf, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, WRITER_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
+#define set_err(buf, ...) \
+    errbuf_printf((buf), WRITER_ERRBUF_SIZE, __VA_ARGS__)
 
 /* Host byte order stores (pcap and pcapng are written in host order). */
 static void put_h16(uint8_t *p, uint16_t v)
