@@ -362,20 +362,8 @@ diag_setup() {
     for tool in ip ss nft tcpdump python3; do
         command -v $tool >/dev/null || { echo "$tool not installed"; return 1; }
     done
-    ip netns add "$diag_ns_srv" 2>/dev/null &&
-    ip netns add "$diag_ns_cli" 2>/dev/null &&
-    ip link add "$diag_if_srv" type veth peer name "$diag_if_cli" 2>/dev/null &&
-    ip link set "$diag_if_srv" netns "$diag_ns_srv" &&
-    ip link set "$diag_if_cli" netns "$diag_ns_cli" &&
-    ip -n "$diag_ns_srv" addr add $diag_srv_ip/24 dev "$diag_if_srv" &&
-    ip -n "$diag_ns_cli" addr add $diag_cli_ip/24 dev "$diag_if_cli" &&
-    ip -n "$diag_ns_srv" link set "$diag_if_srv" up &&
-    ip -n "$diag_ns_cli" link set "$diag_if_cli" up &&
-    ip -n "$diag_ns_srv" link set lo up &&
-    ip -n "$diag_ns_cli" link set lo up || {
-        echo "cannot create network namespaces and a veth pair here"
-        return 1
-    }
+    netns_pair "$diag_ns_srv" "$diag_ns_cli" "$diag_if_srv" "$diag_if_cli" \
+        "$diag_srv_ip" "$diag_cli_ip" || return 1
     ip netns exec "$diag_ns_srv" nft list tables >/dev/null 2>&1 || {
         echo "nft does not work in a network namespace here"
         return 1

@@ -19,19 +19,8 @@ http_setup() {
     for tool in ip python3 curl ss; do
         command -v $tool >/dev/null || { echo "$tool not installed"; return 1; }
     done
-    ip netns add "$http_ns_srv" 2>/dev/null &&
-    ip netns add "$http_ns_cli" 2>/dev/null &&
-    ip link add mh-s$$ type veth peer name mh-c$$ 2>/dev/null &&
-    ip link set mh-s$$ netns "$http_ns_srv" &&
-    ip link set mh-c$$ netns "$http_ns_cli" &&
-    ip -n "$http_ns_srv" addr add 10.79.0.1/24 dev mh-s$$ &&
-    ip -n "$http_ns_cli" addr add 10.79.0.2/24 dev mh-c$$ &&
-    ip -n "$http_ns_srv" link set mh-s$$ up &&
-    ip -n "$http_ns_cli" link set mh-c$$ up &&
-    ip -n "$http_ns_srv" link set lo up || {
-        echo "cannot create network namespaces and a veth pair here"
-        return 1
-    }
+    netns_pair "$http_ns_srv" "$http_ns_cli" mh-s$$ mh-c$$ \
+        10.79.0.1 10.79.0.2 || return 1
 }
 
 http_run() {

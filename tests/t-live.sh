@@ -93,20 +93,8 @@ live_setup() {
     for tool in ip ss python3 curl; do
         command -v $tool >/dev/null || { echo "$tool not installed"; return 1; }
     done
-    ip netns add "$live_ns_srv" 2>/dev/null &&
-    ip netns add "$live_ns_cli" 2>/dev/null &&
-    ip link add mt-s$$ type veth peer name mt-c$$ 2>/dev/null &&
-    ip link set mt-s$$ netns "$live_ns_srv" &&
-    ip link set mt-c$$ netns "$live_ns_cli" &&
-    ip -n "$live_ns_srv" addr add 10.77.0.1/24 dev mt-s$$ &&
-    ip -n "$live_ns_cli" addr add 10.77.0.2/24 dev mt-c$$ &&
-    ip -n "$live_ns_srv" link set mt-s$$ up &&
-    ip -n "$live_ns_cli" link set mt-c$$ up &&
-    ip -n "$live_ns_srv" link set lo up &&
-    ip -n "$live_ns_cli" link set lo up || {
-        echo "cannot create network namespaces and a veth pair here"
-        return 1
-    }
+    netns_pair "$live_ns_srv" "$live_ns_cli" mt-s$$ mt-c$$ \
+        10.77.0.1 10.77.0.2 || return 1
     return 0
 }
 

@@ -73,20 +73,8 @@ real_setup() {
     for tool in ip ss nstat nft tcpdump python3; do
         command -v $tool >/dev/null || { echo "$tool not installed"; return 1; }
     done
-    ip netns add "$real_ns_srv" 2>/dev/null &&
-    ip netns add "$real_ns_cli" 2>/dev/null &&
-    ip link add "$real_if_srv" type veth peer name "$real_if_cli" 2>/dev/null &&
-    ip link set "$real_if_srv" netns "$real_ns_srv" &&
-    ip link set "$real_if_cli" netns "$real_ns_cli" &&
-    ip -n "$real_ns_srv" addr add $real_srv_ip/24 dev "$real_if_srv" &&
-    ip -n "$real_ns_cli" addr add $real_cli_ip/24 dev "$real_if_cli" &&
-    ip -n "$real_ns_srv" link set "$real_if_srv" up &&
-    ip -n "$real_ns_cli" link set "$real_if_cli" up &&
-    ip -n "$real_ns_srv" link set lo up &&
-    ip -n "$real_ns_cli" link set lo up || {
-        echo "cannot create network namespaces and a veth pair here"
-        return 1
-    }
+    netns_pair "$real_ns_srv" "$real_ns_cli" "$real_if_srv" "$real_if_cli" \
+        "$real_srv_ip" "$real_cli_ip" || return 1
     ip netns exec "$real_ns_srv" nft list tables >/dev/null 2>&1 || {
         echo "nft does not work in a network namespace here"
         return 1
