@@ -35,36 +35,15 @@
 
 #include "snoopfile.h"
 #include "writer.h"
+#include "check.h"
 
 #define MAX_TMP_FILES 128
 #define MAX_FRAME     2048
 
-static int n_pass, n_fail;
 static char tmp_dir[256];
 static char tmp_files[MAX_TMP_FILES][300];
 static int n_tmp_files;
 
-/* ---- reporting ---------------------------------------------------------- */
-
-static void check(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        printf("ok %s\n", name);
-        n_pass++;
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    n_fail++;
-}
 
 /* ---- temporary files ---------------------------------------------------- */
 
@@ -1318,6 +1297,5 @@ int main(int argc, char **argv)
         printf("# files kept in %s\n", tmp_dir);
     else
         tmp_cleanup();
-    printf("%d passed, %d failed\n", n_pass, n_fail);
-    return n_fail ? 1 : 0;
+    return check_summary();
 }

@@ -23,32 +23,11 @@
 #include <time.h>
 
 #include "dpi_http.h"
+#include "check.h"
 
 #define CAP_MAX (256 * 1024)
 
-static int n_pass, n_fail;
 
-/* ---- reporting ---------------------------------------------------------- */
-
-static void check(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        printf("ok %s\n", name);
-        n_pass++;
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    n_fail++;
-}
 
 /* ---- a session under test and what it emitted --------------------------- */
 
@@ -1015,6 +994,5 @@ int main(int argc, char **argv)
     t_config();
     t_size();
     t_fuzz(fuzz_seconds, 2000);
-    printf("%d passed, %d failed\n", n_pass, n_fail);
-    return n_fail ? 1 : 0;
+    return check_summary();
 }

@@ -33,28 +33,9 @@
 #include "report.h"
 #include "session.h"
 #include "stats.h"
+#include "check.h"
 
-static int n_pass, n_fail;
 
-static void check(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        printf("ok %s\n", name);
-        n_pass++;
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    n_fail++;
-}
 
 /* ---- SHA-1 (RFC 3174 section 7.3, TEST1..TEST4) ------------------------- */
 
@@ -673,6 +654,5 @@ int main(void)
     test_json_file();
     test_buckets();
     test_report();
-    printf("%d passed, %d failed\n", n_pass, n_fail);
-    return n_fail ? 1 : 0;
+    return check_summary();
 }
