@@ -83,6 +83,17 @@ netns_pair() {
     }
 }
 
+# wait_for FILE PATTERN : until FILE matches PATTERN (grep's basic regular
+# expressions), up to ~5 s.
+wait_for() {
+    local _
+    for _ in $(seq 50); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # ---- the other groups -------------------------------------------------------
 for group in "$T"/t-*.sh; do
     # shellcheck disable=SC1090

@@ -346,16 +346,6 @@ diag_cleanup() {
     ip netns del "$diag_ns_cli" 2>/dev/null
 }
 
-# diag_wait_for FILE PATTERN : wait until FILE contains PATTERN (~5 s).
-diag_wait_for() {
-    local _
-    for _ in $(seq 50); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 diag_setup() {
     [ "$(id -u)" = 0 ] || { echo "not root"; return 1; }
     local tool
@@ -654,7 +644,7 @@ diag_real() {
     server_pid=$!
     diag_pids="$diag_pids $server_pid"
     n=0
-    if diag_wait_for "$d/server.log" '^ready$'; then
+    if wait_for "$d/server.log" '^ready$'; then
         for _ in $(seq 50); do
             n=$(ip netns exec "$diag_ns_srv" ss -Hltn 2>/dev/null |
                 grep -cE " $diag_srv_ip:820[1-5] ")
@@ -678,8 +668,8 @@ diag_real() {
         $diag_srv_ip 8205 1.5 200 >"$d/inject.log" 2>&1 &
     inject_pid=$!
     diag_pids="$diag_pids $inject_pid"
-    if ! diag_wait_for "$d/tcpdump.err" "listening on $diag_if_srv" ||
-       ! diag_wait_for "$d/inject.log" '^sniffing$'; then
+    if ! wait_for "$d/tcpdump.err" "listening on $diag_if_srv" ||
+       ! wait_for "$d/inject.log" '^sniffing$'; then
         fail diag/real/capture_starts "$(head -c 300 "$d/tcpdump.err" "$d/inject.log")"
         return
     fi

@@ -57,16 +57,6 @@ real_cleanup() {
     ip netns del "$real_ns_cli" 2>/dev/null
 }
 
-# real_wait_for FILE PATTERN : wait until FILE contains PATTERN (~5 s).
-real_wait_for() {
-    local _
-    for _ in $(seq 50); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 real_setup() {
     [ "$(id -u)" = 0 ] || { echo "not root"; return 1; }
     local tool
@@ -498,7 +488,7 @@ real_run() {
         >"$WORK/real-server.log" 2>&1 &
     real_server_pid=$!
     local listening=0
-    if real_wait_for "$WORK/real-server.log" '^ready$'; then
+    if wait_for "$WORK/real-server.log" '^ready$'; then
         for _ in $(seq 50); do
             n=$(ip netns exec "$real_ns_srv" ss -Hltn 2>/dev/null |
                 grep -cE " $real_srv_ip:810[012456] ")
@@ -522,12 +512,12 @@ real_run() {
     ip netns exec "$real_ns_srv" "$MIRUO" -C0 -t 1000 -T 2000 \
         -i "$real_if_srv" tcp >"$out" 2>"$err" &
     real_miruo_pid=$!
-    if ! real_wait_for "$WORK/real-tcpdump.err" "listening on $real_if_srv"; then
+    if ! wait_for "$WORK/real-tcpdump.err" "listening on $real_if_srv"; then
         fail real/tcpdump_starts "$(head -c 300 "$WORK/real-tcpdump.err")"
         return
     fi
     pass real/tcpdump_starts
-    if ! real_wait_for "$err" "listening on $real_if_srv"; then
+    if ! wait_for "$err" "listening on $real_if_srv"; then
         fail real/miruo_starts "no 'listening on' banner: $(head -c 300 "$err")"
         return
     fi

@@ -53,50 +53,17 @@ static char in_path[64];
 struct run {
     struct capture *cap;
     enum link_kind link;
-    struct stats stats;
-    struct tracker *tracker;
-    int64_t tick_sec;
-    int have_tick;
+    struct fuzz_feed feed;      /* stats, tracker, second tick */
 };
 
 static void on_frame(void *ctx, int64_t ts_us, const uint8_t *f,
                      uint32_t caplen, uint32_t wire_len)
 {
     struct run *r = ctx;
-    struct packet pkt;
     struct frame_detail d;
-    int64_t sec;
 
-    r->stats.packets++;
     decode_detail(r->link, f, caplen, &d);
-    switch (decode_frame(r->link, f, caplen, wire_len, ts_us, &pkt)) {
-    case DECODE_TCP:
-        break;
-    case DECODE_BAD_L2:
-        r->stats.err_l2++;
-        return;
-    case DECODE_BAD_IP:
-        r->stats.err_ip++;
-        return;
-    case DECODE_BAD_TCP:
-        r->stats.err_tcp++;
-        return;
-    default:
-        return;
-    }
-    r->stats.tcp_packets++;
-    if (!r->stats.have_time) {
-        r->stats.have_time = 1;
-        r->stats.first_us = ts_us;
-    }
-    r->stats.now_us = ts_us;
-    sec = ts_us / 1000000;
-    if (!r->have_tick || sec != r->tick_sec) {
-        r->have_tick = 1;
-        r->tick_sec = sec;
-        tracker_expire(r->tracker, ts_us);
-    }
-    tracker_packet(r->tracker, &pkt);
+    fuzz_feed_frame(&r->feed, r->link, ts_us, f, caplen, wire_len);
 }
 
 static void setup(void)
@@ -144,15 +111,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     r.link = capture_link(r.cap);
-    pr = printer_new(cfg, &r.stats, out_fd);
+    pr = printer_new(cfg, &r.feed.stats, out_fd);
     if (pr == NULL)
         abort();
     memset(&hooks, 0, sizeof(hooks));
     hooks.session_end = printer_session_end;
     hooks.segment_stored = printer_segment_stored;
     hooks.ctx = pr;
-    r.tracker = tracker_new(cfg, &r.stats, &hooks);
-    if (r.tracker == NULL)
+    r.feed.tracker = tracker_new(cfg, &r.feed.stats, &hooks);
+    if (r.feed.tracker == NULL)
         abort();
     printer_set_link(pr, r.link);
     capture_describe(r.cap, errbuf, sizeof(errbuf));
@@ -160,10 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (capture_loop(r.cap, on_frame, NULL, &r, &stop, errbuf) < 0 &&
         errbuf[0] == '\0')
         abort();                /* a read error says what it was */
-    tracker_finish(r.tracker, r.stats.now_us);
+    tracker_finish(r.feed.tracker, r.feed.stats.now_us);
     printer_flush(pr);
     fuzz_check_text(out_fd);
-    tracker_free(r.tracker);
+    tracker_free(r.feed.tracker);
     printer_free(pr);
     capture_close(r.cap);
     return 0;

@@ -61,49 +61,9 @@ static void setup(void)
 
 struct run {
     const struct config *cfg;
-    struct stats stats;
-    struct tracker *tracker;
-    int64_t tick_sec;
-    int have_tick;
+    struct fuzz_feed feed;      /* stats, tracker, second tick */
 };
 
-/* main.c's on_frame() and time_passes(), less the writer. */
-static void frame(struct run *r, int64_t ts_us, const uint8_t *f,
-                  uint32_t caplen, uint32_t wire_len)
-{
-    struct packet pkt;
-    int64_t sec;
-
-    r->stats.packets++;
-    switch (decode_frame(LINK_ETHERNET, f, caplen, wire_len, ts_us, &pkt)) {
-    case DECODE_TCP:
-        break;
-    case DECODE_BAD_L2:
-        r->stats.err_l2++;
-        return;
-    case DECODE_BAD_IP:
-        r->stats.err_ip++;
-        return;
-    case DECODE_BAD_TCP:
-        r->stats.err_tcp++;
-        return;
-    default:
-        return;
-    }
-    r->stats.tcp_packets++;
-    if (!r->stats.have_time) {
-        r->stats.have_time = 1;
-        r->stats.first_us = ts_us;
-    }
-    r->stats.now_us = ts_us;
-    sec = ts_us / 1000000;
-    if (!r->have_tick || sec != r->tick_sec) {
-        r->have_tick = 1;
-        r->tick_sec = sec;
-        tracker_expire(r->tracker, ts_us);
-    }
-    tracker_packet(r->tracker, &pkt);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -122,15 +82,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memset(&r, 0, sizeof(r));
     r.cfg = &cfgs[data[0] % 3];
-    pr = printer_new(r.cfg, &r.stats, out_fd);
+    pr = printer_new(r.cfg, &r.feed.stats, out_fd);
     if (pr == NULL)
         abort();
     memset(&hooks, 0, sizeof(hooks));
     hooks.session_end = printer_session_end;
     hooks.segment_stored = printer_segment_stored;
     hooks.ctx = pr;
-    r.tracker = tracker_new(r.cfg, &r.stats, &hooks);
-    if (r.tracker == NULL)
+    r.feed.tracker = tracker_new(r.cfg, &r.feed.stats, &hooks);
+    if (r.feed.tracker == NULL)
         abort();
     printer_set_link(pr, LINK_ETHERNET);
 
@@ -156,17 +116,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (copy == NULL)
             abort();
         memcpy(copy, data + pos, caplen);
-        frame(&r, ts, copy, caplen, caplen + extra[len >> 14]);
+        fuzz_feed_frame(&r.feed, LINK_ETHERNET, ts, copy, caplen,
+                        caplen + extra[len >> 14]);
         free(copy);
         pos += caplen;
     }
-    tracker_finish(r.tracker, r.stats.now_us);
+    tracker_finish(r.feed.tracker, r.feed.stats.now_us);
     printer_flush(pr);
     memset(&cc, 0, sizeof(cc));
     cpu_meter_start(&cpu);
-    stats_print(out_fd, &r.stats, r.cfg, &cc, &cpu);
+    stats_print(out_fd, &r.feed.stats, r.cfg, &cc, &cpu);
     fuzz_check_text(out_fd);
-    tracker_free(r.tracker);
+    tracker_free(r.feed.tracker);
     printer_free(pr);
     return 0;
 }
