@@ -16,6 +16,7 @@
 
 #include "errbuf.h"
 #include "capture.h"
+#include "pcapfile.h"
 #include "snoopfile.h"
 #include "options.h"
 #include "stats.h"
@@ -29,6 +30,8 @@ struct capture {
     pcap_t *pcap;               /* live, pcap/pcapng file, or a dead handle
                                  * that compiles the filter for snoop files */
     struct snoop_reader *snoop; /* a snoop file is being read */
+    struct pcap_reader *records;/* a classic pcap regular file: its records
+                                 * are read here, not by libpcap */
     FILE *fp;                   /* the capture file */
     int live;
     int dlt;
@@ -213,6 +216,7 @@ static int open_file(struct capture *c, const struct config *cfg,
     char pcap_err[PCAP_ERRBUF_SIZE], serr[SNOOP_ERRBUF_SIZE];
     unsigned char magic[8];
     size_t got;
+    int nsec;
     FILE *f, *g;
 
     if (strcmp(cfg->file, "-") == 0) {
@@ -269,6 +273,15 @@ static int open_file(struct capture *c, const struct config *cfg,
     }
     c->fp = NULL;
     c->dlt = pcap_datalink(c->pcap);
+    if (c->regular && pcapfile_magic(magic, got, &nsec)) {
+        c->records = pcapfile_open(fileno(pcap_file(c->pcap)),
+                                   pcap_is_swapped(c->pcap), nsec,
+                                   (uint32_t)pcap_snapshot(c->pcap));
+        if (c->records == NULL) {
+            set_err(errbuf, "%s: out of memory", cfg->file);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -377,6 +390,7 @@ void capture_close(struct capture *c)
         pcap_freecode(&c->prog);
     if (c->snoop != NULL)
         snoop_close(c->snoop);
+    pcapfile_close(c->records);
     if (c->pcap != NULL)
         pcap_close(c->pcap);
     if (c->fp != NULL && c->fp != stdin)
@@ -403,6 +417,11 @@ void capture_progress(const struct capture *c, uint64_t *done,
     *done = *total = 0;
     if (c->live || !c->regular)
         return;
+    if (c->records != NULL) {
+        *done = pcapfile_offset(c->records);
+        *total = c->file_size;
+        return;
+    }
     if (c->snoop != NULL)
         f = c->fp;
     else if (c->pcap != NULL)
@@ -503,24 +522,31 @@ static int64_t wall_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-static int loop_snoop(struct capture *c, volatile sig_atomic_t *stop,
-                      char *errbuf)
+/* Files whose records miruo reads itself: snoop, and classic pcap. */
+static int loop_records(struct capture *c, volatile sig_atomic_t *stop,
+                        char *errbuf)
 {
-    char serr[SNOOP_ERRBUF_SIZE];
-    const uint8_t *data;
-    uint32_t caplen, wire_len;
+    char rerr[SNOOP_ERRBUF_SIZE > PCAPFILE_ERRBUF_SIZE ?
+              SNOOP_ERRBUF_SIZE : PCAPFILE_ERRBUF_SIZE];
+    struct pcap_record rec;
     int64_t ts;
     int r;
 
     while (!*stop && !c->done) {
-        r = snoop_next(c->snoop, &ts, &data, &caplen, &wire_len, serr);
+        if (c->records != NULL)
+            r = pcapfile_next(c->records, &rec, rerr);
+        else
+            r = snoop_next(c->snoop, &ts, &rec.data, &rec.caplen,
+                           &rec.wire_len, rerr);
         if (r == 0)
             return 0;
         if (r < 0) {
-            set_err(errbuf, "%s: %s", c->file, serr);
+            set_err(errbuf, "%s: %s", c->file, rerr);
             return -1;
         }
-        deliver(c, ts, data, caplen, wire_len);
+        if (c->records != NULL)
+            ts = timeval_us(rec.sec, rec.usec);
+        deliver(c, ts, rec.data, rec.caplen, rec.wire_len);
     }
     return 0;
 }
@@ -575,8 +601,8 @@ int capture_loop(struct capture *c, capture_frame_fn on_frame,
 {
     c->on_frame = on_frame;
     c->ctx = ctx;
-    if (c->snoop != NULL)
-        return loop_snoop(c, stop, errbuf);
+    if (c->snoop != NULL || c->records != NULL)
+        return loop_records(c, stop, errbuf);
     if (!c->live)
         return loop_file(c, stop, errbuf);
     return loop_live(c, on_tick, stop, errbuf);
