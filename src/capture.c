@@ -47,9 +47,11 @@ struct capture {
     uint64_t delivered;         /* frames handed on */
     uint64_t first, last, count;/* -p FIRST,LAST and -c */
     int done;                   /* -c or -p reached */
-    /* callback state for the libpcap trampoline */
-    capture_frame_fn on_frame;
+    /* the consumer, and the frames not handed to it yet */
+    capture_frames_fn on_frames;
     void *ctx;
+    struct frame pending[CAPTURE_BATCH];
+    unsigned npending;
 };
 
 #define set_err(buf, ...) \
@@ -452,11 +454,14 @@ void capture_describe(const struct capture *c, char *buf, size_t size)
 
 /*
  * One record of a file, or one packet of a live capture: number it, apply
- * the filter (files), -p and -c, the --snaplen cut, and hand it on.
+ * the filter (files), -p and -c, the --snaplen cut, and queue it for the
+ * consumer (flush_frames() hands the queue on while the data is valid).
  */
 static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
                     uint32_t caplen, uint32_t wire_len)
 {
+    struct frame *f;
+
     c->record++;
     if (c->first && c->record < c->first)
         return;
@@ -475,11 +480,23 @@ static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
         if (pcap_offline_filter(&c->prog, &h, data) == 0)
             return;
     }
-    c->on_frame(c->ctx, ts_us, data, caplen, wire_len);
+    f = &c->pending[c->npending++];
+    f->ts_us = ts_us;
+    f->data = data;
+    f->caplen = caplen;
+    f->wire_len = wire_len;
     c->delivered++;
     if ((c->count && c->delivered >= c->count) ||
         (c->last && c->record >= c->last))
         c->done = 1;
+}
+
+static void flush_frames(struct capture *c)
+{
+    if (c->npending > 0) {
+        c->on_frames(c->ctx, c->pending, c->npending);
+        c->npending = 0;
+    }
 }
 
 /*
@@ -510,6 +527,7 @@ static void trampoline(u_char *user, const struct pcap_pkthdr *h,
         return;
     deliver(c, timeval_us(h->ts.tv_sec, h->ts.tv_usec), data, h->caplen,
             h->len);
+    flush_frames(c);            /* libpcap's data is valid until we return */
     if (c->done)
         pcap_breakloop(c->pcap);
 }
@@ -528,25 +546,28 @@ static int loop_records(struct capture *c, volatile sig_atomic_t *stop,
 {
     char rerr[SNOOP_ERRBUF_SIZE > PCAPFILE_ERRBUF_SIZE ?
               SNOOP_ERRBUF_SIZE : PCAPFILE_ERRBUF_SIZE];
-    struct pcap_record rec;
+    struct pcap_record rec[CAPTURE_BATCH];
     int64_t ts;
-    int r;
+    int i, n;
 
     while (!*stop && !c->done) {
         if (c->records != NULL)
-            r = pcapfile_next(c->records, &rec, rerr);
+            n = pcapfile_next_batch(c->records, rec, CAPTURE_BATCH, rerr);
         else
-            r = snoop_next(c->snoop, &ts, &rec.data, &rec.caplen,
-                           &rec.wire_len, rerr);
-        if (r == 0)
+            n = snoop_next(c->snoop, &ts, &rec[0].data, &rec[0].caplen,
+                           &rec[0].wire_len, rerr);
+        if (n == 0)
             return 0;
-        if (r < 0) {
+        if (n < 0) {
             set_err(errbuf, "%s: %s", c->file, rerr);
             return -1;
         }
-        if (c->records != NULL)
-            ts = timeval_us(rec.sec, rec.usec);
-        deliver(c, ts, rec.data, rec.caplen, rec.wire_len);
+        for (i = 0; i < n && !c->done; i++) {
+            if (c->records != NULL)
+                ts = timeval_us(rec[i].sec, rec[i].usec);
+            deliver(c, ts, rec[i].data, rec[i].caplen, rec[i].wire_len);
+        }
+        flush_frames(c);
     }
     return 0;
 }
@@ -595,11 +616,11 @@ static int loop_live(struct capture *c, capture_tick_fn on_tick,
     return 0;
 }
 
-int capture_loop(struct capture *c, capture_frame_fn on_frame,
+int capture_loop(struct capture *c, capture_frames_fn on_frames,
                  capture_tick_fn on_tick, void *ctx,
                  volatile sig_atomic_t *stop, char *errbuf)
 {
-    c->on_frame = on_frame;
+    c->on_frames = on_frames;
     c->ctx = ctx;
     if (c->snoop != NULL || c->records != NULL)
         return loop_records(c, stop, errbuf);

@@ -21,10 +21,23 @@ struct capture;
 
 #define CAPTURE_ERRBUF_SIZE 512
 
-/* One frame: capture time in microseconds, captured and wire lengths. */
-typedef void (*capture_frame_fn)(void *ctx, int64_t ts_us,
-                                 const uint8_t *data, uint32_t caplen,
-                                 uint32_t wire_len);
+/* One frame: capture time in microseconds, its bytes and lengths. */
+struct frame {
+    int64_t ts_us;
+    const uint8_t *data;
+    uint32_t caplen;
+    uint32_t wire_len;
+};
+
+/*
+ * Frames in capture order, up to CAPTURE_BATCH at a time.  Every frame of
+ * a batch stays valid until the callback returns, so the consumer can
+ * decode ahead and prefetch what the next frames will touch.  Files read
+ * by miruo itself come in batches; libpcap hands over one frame at a time.
+ */
+#define CAPTURE_BATCH 32
+typedef void (*capture_frames_fn)(void *ctx, const struct frame *f,
+                                  unsigned n);
 /* Live capture: time passes without packets (wall clock, microseconds). */
 typedef void (*capture_tick_fn)(void *ctx, int64_t now_us);
 
@@ -42,7 +55,7 @@ void capture_describe(const struct capture *c, char *buf, size_t size);
  * Run until end of file, *stop, or an error.  Returns 0, or -1 with
  * errbuf set (a read error after some packets were processed).
  */
-int capture_loop(struct capture *c, capture_frame_fn on_frame,
+int capture_loop(struct capture *c, capture_frames_fn on_frames,
                  capture_tick_fn on_tick, void *ctx,
                  volatile sig_atomic_t *stop, char *errbuf);
 

@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "feed.h"
 #include "html.h"
 #include "json.h"
 #include "names.h"
@@ -57,6 +58,7 @@ struct miruo {
     struct cpu_meter cpu;
     struct capture *capture;
     struct tracker *tracker;
+    struct feed feed;           /* frames into the tracker */
     struct printer *printer;
     struct names *names;
     struct writer *writer;
@@ -67,9 +69,8 @@ struct miruo {
     int json_stdout;            /* --json alone: JSON replaces the text */
     uint64_t flagged_sessions;  /* sessions a lookup flagged */
     enum link_kind link;
-    int64_t tick_sec;           /* whole second of the last time tick */
-    int64_t last_stat_us;
-    int have_tick;
+    int64_t last_stat_us;       /* -S: last periodic statistics */
+    int have_stat_time;
     int show_counter;           /* -w on a terminal without -q */
     int show_progress;          /* a large file, stderr a terminal, no -q */
     int64_t progress_wall_us;   /* wall clock of the last progress line */
@@ -104,27 +105,27 @@ static void show_counter(struct miruo *m)
                 (unsigned long long)writer_count(m->writer));
 }
 
-/*
- * Time moves to `now_us` (packet time for files, wall clock when live
- * capture is idle): once per whole second expire idle sessions, print
- * periodic statistics and make the -w file complete on disk.
- */
-static void time_passes(struct miruo *m, int64_t now_us)
+static void check_report_request(struct miruo *m)
 {
-    int64_t sec = now_us / 1000000;
-
     if (report_requested) {
         report_requested = 0;
         print_report(m);
     }
-    if (m->have_tick && sec == m->tick_sec)
-        return;
-    if (!m->have_tick) {
-        m->have_tick = 1;
+}
+
+/*
+ * A new whole second of capture time (packet time for files, wall clock
+ * when live capture is idle), after idle sessions expired: print periodic
+ * statistics and make the -w file complete on disk.
+ */
+static void on_second(void *ctx, int64_t now_us)
+{
+    struct miruo *m = ctx;
+
+    if (!m->have_stat_time) {
+        m->have_stat_time = 1;
         m->last_stat_us = now_us;
     }
-    m->tick_sec = sec;
-    tracker_expire(m->tracker, now_us);
     if (m->cfg->stat_interval > 0 &&
         now_us - m->last_stat_us >= (int64_t)m->cfg->stat_interval * 1000000) {
         m->last_stat_us = now_us;
@@ -187,41 +188,23 @@ static void show_progress(struct miruo *m, int final)
     m->progress_packets = m->stats.packets;
 }
 
-static void on_frame(void *ctx, int64_t ts_us, const uint8_t *data,
-                     uint32_t caplen, uint32_t wire_len)
+/* Every frame, counted but not yet decoded: progress, -w, SIGUSR1. */
+static void on_frame(void *ctx, const struct frame *f)
 {
     struct miruo *m = ctx;
-    struct packet pkt;
 
-    m->stats.packets++;
     if (m->show_progress && (m->stats.packets & 0xFFFF) == 0)
         show_progress(m, 0);
     if (m->writer != NULL)
-        save_frame(m, ts_us, data, caplen, wire_len);
-    switch (decode_frame(m->link, data, caplen, wire_len, ts_us, &pkt)) {
-    case DECODE_TCP:
-        break;
-    case DECODE_BAD_L2:
-        m->stats.err_l2++;
-        return;
-    case DECODE_BAD_IP:
-        m->stats.err_ip++;
-        return;
-    case DECODE_BAD_TCP:
-        m->stats.err_tcp++;
-        return;
-    case DECODE_OTHER:
-        return;
-    }
-    m->stats.tcp_packets++;
-    if (!m->stats.have_time) {
-        m->stats.have_time = 1;
-        m->stats.first_us = ts_us;
-    }
-    if (!capture_is_live(m->capture) || ts_us > m->stats.now_us)
-        m->stats.now_us = ts_us;
-    time_passes(m, ts_us);
-    tracker_packet(m->tracker, &pkt);
+        save_frame(m, f->ts_us, f->data, f->caplen, f->wire_len);
+    check_report_request(m);
+}
+
+static void on_frames(void *ctx, const struct frame *f, unsigned n)
+{
+    struct miruo *m = ctx;
+
+    feed_frames(&m->feed, f, n);
 }
 
 static void on_tick(void *ctx, int64_t now_us)
@@ -229,20 +212,23 @@ static void on_tick(void *ctx, int64_t now_us)
     struct miruo *m = ctx;
 
     m->stats.now_us = now_us;
-    time_passes(m, now_us);
+    check_report_request(m);
+    feed_time(&m->feed, now_us);
 }
 
 /* --write-names: note every TCP endpoint address. */
-static void on_frame_names(void *ctx, int64_t ts_us, const uint8_t *data,
-                           uint32_t caplen, uint32_t wire_len)
+static void on_frames_names(void *ctx, const struct frame *f, unsigned n)
 {
     struct miruo *m = ctx;
     struct packet pkt;
+    unsigned i;
 
-    if (decode_frame(m->link, data, caplen, wire_len, ts_us, &pkt) ==
-        DECODE_TCP) {
-        names_note(m->names, pkt.family, pkt.src);
-        names_note(m->names, pkt.family, pkt.dst);
+    for (i = 0; i < n; i++) {
+        if (decode_frame(m->link, f[i].data, f[i].caplen, f[i].wire_len,
+                         f[i].ts_us, &pkt) == DECODE_TCP) {
+            names_note(m->names, pkt.family, pkt.src);
+            names_note(m->names, pkt.family, pkt.dst);
+        }
     }
 }
 
@@ -431,7 +417,7 @@ static int write_names(struct miruo *m)
         return EXIT_USAGE;
     snprintf(path, n, "%s.names", strcmp(cfg->file, "-") ? cfg->file
                                                           : "stdin");
-    if (capture_loop(m->capture, on_frame_names, NULL, m, &stop_requested,
+    if (capture_loop(m->capture, on_frames_names, NULL, m, &stop_requested,
                      m->errbuf) < 0) {
         fprintf(stderr, "miruo: read error: %s\n", m->errbuf);
         status = EXIT_READ_ERROR;
@@ -581,6 +567,11 @@ static int run(struct miruo *m)
                 cfg->session_limit, cfg->segment_limit);
         return EXIT_USAGE;
     }
+    feed_init(&m->feed, &m->stats, m->tracker, m->link,
+              capture_is_live(m->capture));
+    m->feed.on_frame = on_frame;
+    m->feed.on_second = on_second;
+    m->feed.ctx = m;
     printer_set_link(m->printer, m->link);
     printer_set_flush_each(m->printer, !capture_is_regular_file(m->capture));
     printer_set_names(m->printer, m->names);
@@ -633,7 +624,7 @@ static int run(struct miruo *m)
     }
 
     /* A read interrupted by SIGINT/SIGTERM is a requested stop. */
-    if (capture_loop(m->capture, on_frame, on_tick, m, &stop_requested,
+    if (capture_loop(m->capture, on_frames, on_tick, m, &stop_requested,
                      m->errbuf) < 0 && !stop_requested)
         status = EXIT_READ_ERROR;
     if (m->show_progress)

@@ -144,10 +144,25 @@ static int fail(struct pcap_reader *r, char *errbuf)
     return -1;
 }
 
+/* The record at buf[pos], whole in the buffer with a checked caplen. */
+static void take(struct pcap_reader *r, uint32_t caplen,
+                 struct pcap_record *rec)
+{
+    const uint8_t *h = r->buf + r->pos;
+
+    rec->data = h + REC_HDR_LEN;
+    rec->sec = (int32_t)field(r, h);
+    rec->usec = (int32_t)field(r, h + 4);
+    if (r->nsec)
+        rec->usec /= 1000;
+    rec->caplen = caplen > r->snapshot ? r->snapshot : caplen;
+    rec->wire_len = field(r, h + 12);
+    r->pos += REC_HDR_LEN + caplen;
+}
+
 int pcapfile_next(struct pcap_reader *r, struct pcap_record *rec,
                   char *errbuf)
 {
-    const uint8_t *h;
     uint32_t caplen;
     long got;
 
@@ -163,8 +178,7 @@ int pcapfile_next(struct pcap_reader *r, struct pcap_record *rec,
                 "only got %ld", REC_HDR_LEN, got);
         return fail(r, errbuf);
     }
-    h = r->buf + r->pos;
-    caplen = field(r, h + 8);
+    caplen = field(r, r->buf + r->pos + 8);
     if (caplen > MAX_CAPLEN) {
         if (caplen > r->snapshot)
             set_err(r, "invalid packet capture length %u, bigger than "
@@ -189,14 +203,26 @@ int pcapfile_next(struct pcap_reader *r, struct pcap_record *rec,
                     "bytes, only got %ld", caplen, got);
         return fail(r, errbuf);
     }
-    h = r->buf + r->pos;
-    rec->data = h + REC_HDR_LEN;
-    rec->sec = (int32_t)field(r, h);
-    rec->usec = (int32_t)field(r, h + 4);
-    if (r->nsec)
-        rec->usec /= 1000;
-    rec->caplen = caplen > r->snapshot ? r->snapshot : caplen;
-    rec->wire_len = field(r, h + 12);
-    r->pos += REC_HDR_LEN + caplen;
+    take(r, caplen, rec);
     return 1;
+}
+
+int pcapfile_next_batch(struct pcap_reader *r, struct pcap_record *recs,
+                        unsigned max, char *errbuf)
+{
+    unsigned n;
+    uint32_t caplen;
+    int rc = pcapfile_next(r, &recs[0], errbuf);
+
+    if (rc <= 0)
+        return rc;
+    /* More only while they are whole in the buffer: reading more could
+     * move the records already handed out. */
+    for (n = 1; n < max && r->have - r->pos >= REC_HDR_LEN; n++) {
+        caplen = field(r, r->buf + r->pos + 8);
+        if (caplen > MAX_CAPLEN || r->have - r->pos < REC_HDR_LEN + caplen)
+            break;              /* the next call reads on, or says why */
+        take(r, caplen, &recs[n]);
+    }
+    return (int)n;
 }

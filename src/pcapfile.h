@@ -58,6 +58,13 @@ struct pcap_record {
 int pcapfile_next(struct pcap_reader *r, struct pcap_record *rec,
                   char *errbuf);
 
+/*
+ * Up to `max` records (at least 1) that all stay valid until the next
+ * call: the count, 0 at the end of the file, -1 as pcapfile_next().
+ */
+int pcapfile_next_batch(struct pcap_reader *r, struct pcap_record *recs,
+                        unsigned max, char *errbuf);
+
 /* File offset of the next record (for the progress line). */
 uint64_t pcapfile_offset(const struct pcap_reader *r);
 

@@ -91,6 +91,9 @@ static uint32_t pool_alloc(struct pool *p)
     if (p->free_head != SEG_NONE) {
         idx = p->free_head;
         memcpy(&p->free_head, pool_at(p, idx), sizeof(uint32_t));
+        /* The next pop reads the new head: start loading it now. */
+        if (p->free_head != SEG_NONE)
+            __builtin_prefetch(pool_at(p, p->free_head), 1);
         p->used++;
         return idx;
     }
@@ -1064,11 +1067,40 @@ static int is_syn_copy(const struct session *s, const struct packet *p)
     return (s->flags & SESS_MIDSTREAM) || p->ack == s->syn_ack;
 }
 
+uint32_t tracker_hash(const struct tracker *tr, const struct packet *p)
+{
+    return hash_flow(tr, p);
+}
+
+void tracker_prefetch_bucket(const struct tracker *tr, uint32_t h)
+{
+    __builtin_prefetch(&tr->buckets[h & (tr->nbuckets - 1)]);
+}
+
+void tracker_prefetch_session(const struct tracker *tr, uint32_t h)
+{
+    uint32_t idx = tr->buckets[h & (tr->nbuckets - 1)];
+    const char *at;
+    size_t off;
+
+    if (idx == SEG_NONE)
+        return;
+    at = (const char *)sess_at(tr, idx);
+    for (off = 0; off < sizeof(struct session); off += 64)
+        __builtin_prefetch(at + off, 1);
+}
+
 void tracker_packet(struct tracker *tr, const struct packet *p)
+{
+    tracker_packet_hashed(tr, p, hash_flow(tr, p));
+}
+
+void tracker_packet_hashed(struct tracker *tr, const struct packet *p,
+                           uint32_t h)
 {
     struct session *s;
     struct segment *seg, *prev;
-    uint32_t h = hash_flow(tr, p), idx;
+    uint32_t idx;
     int64_t prev_us;
     int from_server = 0, stored, was_marked;
     enum seq_class cls;

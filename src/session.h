@@ -209,6 +209,18 @@ void tracker_free(struct tracker *tr);
 /* Feed one decoded TCP packet. */
 void tracker_packet(struct tracker *tr, const struct packet *pkt);
 
+/*
+ * The same in steps, for a batch of packets decoded ahead: hash a packet
+ * and start loading its hash bucket; a few packets later start loading
+ * the session the bucket names; then feed it with its hash.  The first
+ * two only warm the caches and change nothing.
+ */
+uint32_t tracker_hash(const struct tracker *tr, const struct packet *pkt);
+void tracker_prefetch_bucket(const struct tracker *tr, uint32_t hash);
+void tracker_prefetch_session(const struct tracker *tr, uint32_t hash);
+void tracker_packet_hashed(struct tracker *tr, const struct packet *pkt,
+                           uint32_t hash);
+
 /* Let time pass: end sessions idle longer than their timeout. */
 void tracker_expire(struct tracker *tr, int64_t now_us);
 

@@ -13,60 +13,10 @@
 #include <fcntl.h>
 
 #include "decode.h"
+#include "feed.h"
 #include "options.h"
 #include "session.h"
 #include "stats.h"
-
-/* The frame-feeding state main.c keeps: counters and the second tick. */
-struct fuzz_feed {
-    struct stats stats;
-    struct tracker *tracker;
-    int64_t tick_sec;
-    int have_tick;
-};
-
-/*
- * main.c's on_frame() and time_passes(), less the writer and the periodic
- * statistics: count the frame, decode it, expire idle sessions once per
- * second of capture time, feed the tracker.
- */
-static inline void fuzz_feed_frame(struct fuzz_feed *r, enum link_kind link,
-                                   int64_t ts_us, const uint8_t *f,
-                                   uint32_t caplen, uint32_t wire_len)
-{
-    struct packet pkt;
-    int64_t sec;
-
-    r->stats.packets++;
-    switch (decode_frame(link, f, caplen, wire_len, ts_us, &pkt)) {
-    case DECODE_TCP:
-        break;
-    case DECODE_BAD_L2:
-        r->stats.err_l2++;
-        return;
-    case DECODE_BAD_IP:
-        r->stats.err_ip++;
-        return;
-    case DECODE_BAD_TCP:
-        r->stats.err_tcp++;
-        return;
-    default:
-        return;
-    }
-    r->stats.tcp_packets++;
-    if (!r->stats.have_time) {
-        r->stats.have_time = 1;
-        r->stats.first_us = ts_us;
-    }
-    r->stats.now_us = ts_us;
-    sec = ts_us / 1000000;
-    if (!r->have_tick || sec != r->tick_sec) {
-        r->have_tick = 1;
-        r->tick_sec = sec;
-        tracker_expire(r->tracker, ts_us);
-    }
-    tracker_packet(r->tracker, &pkt);
-}
 
 /*
  * Parse a fixed command line (NULL-terminated) exactly as the real CLI

@@ -53,17 +53,20 @@ static char in_path[64];
 struct run {
     struct capture *cap;
     enum link_kind link;
-    struct fuzz_feed feed;      /* stats, tracker, second tick */
+    struct stats stats;
+    struct feed feed;           /* frames into the tracker, as main.c */
 };
 
-static void on_frame(void *ctx, int64_t ts_us, const uint8_t *f,
-                     uint32_t caplen, uint32_t wire_len)
+/* The frames go to main.c's feed; the --detail decoder reads each too. */
+static void on_frames(void *ctx, const struct frame *f, unsigned n)
 {
     struct run *r = ctx;
     struct frame_detail d;
+    unsigned i;
 
-    decode_detail(r->link, f, caplen, &d);
-    fuzz_feed_frame(&r->feed, r->link, ts_us, f, caplen, wire_len);
+    for (i = 0; i < n; i++)
+        decode_detail(r->link, f[i].data, f[i].caplen, &d);
+    feed_frames(&r->feed, f, n);
 }
 
 static void setup(void)
@@ -111,23 +114,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     r.link = capture_link(r.cap);
-    pr = printer_new(cfg, &r.feed.stats, out_fd);
+    pr = printer_new(cfg, &r.stats, out_fd);
     if (pr == NULL)
         abort();
     memset(&hooks, 0, sizeof(hooks));
     hooks.session_end = printer_session_end;
     hooks.segment_stored = printer_segment_stored;
     hooks.ctx = pr;
-    r.feed.tracker = tracker_new(cfg, &r.feed.stats, &hooks);
+    feed_init(&r.feed, &r.stats, tracker_new(cfg, &r.stats, &hooks),
+              r.link, 0);
     if (r.feed.tracker == NULL)
         abort();
     printer_set_link(pr, r.link);
     capture_describe(r.cap, errbuf, sizeof(errbuf));
     errbuf[0] = '\0';
-    if (capture_loop(r.cap, on_frame, NULL, &r, &stop, errbuf) < 0 &&
+    if (capture_loop(r.cap, on_frames, NULL, &r, &stop, errbuf) < 0 &&
         errbuf[0] == '\0')
         abort();                /* a read error says what it was */
-    tracker_finish(r.feed.tracker, r.feed.stats.now_us);
+    tracker_finish(r.feed.tracker, r.stats.now_us);
     printer_flush(pr);
     fuzz_check_text(out_fd);
     tracker_free(r.feed.tracker);

@@ -61,7 +61,8 @@ static void setup(void)
 
 struct run {
     const struct config *cfg;
-    struct fuzz_feed feed;      /* stats, tracker, second tick */
+    struct stats stats;
+    struct feed feed;           /* frames into the tracker, as main.c */
 };
 
 
@@ -82,14 +83,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memset(&r, 0, sizeof(r));
     r.cfg = &cfgs[data[0] % 3];
-    pr = printer_new(r.cfg, &r.feed.stats, out_fd);
+    pr = printer_new(r.cfg, &r.stats, out_fd);
     if (pr == NULL)
         abort();
     memset(&hooks, 0, sizeof(hooks));
     hooks.session_end = printer_session_end;
     hooks.segment_stored = printer_segment_stored;
     hooks.ctx = pr;
-    r.feed.tracker = tracker_new(r.cfg, &r.feed.stats, &hooks);
+    feed_init(&r.feed, &r.stats, tracker_new(r.cfg, &r.stats, &hooks),
+              LINK_ETHERNET, 0);
     if (r.feed.tracker == NULL)
         abort();
     printer_set_link(pr, LINK_ETHERNET);
@@ -116,16 +118,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (copy == NULL)
             abort();
         memcpy(copy, data + pos, caplen);
-        fuzz_feed_frame(&r.feed, LINK_ETHERNET, ts, copy, caplen,
-                        caplen + extra[len >> 14]);
+        {
+            struct frame f = { ts, copy, caplen, caplen + extra[len >> 14] };
+            feed_frames(&r.feed, &f, 1);
+        }
         free(copy);
         pos += caplen;
     }
-    tracker_finish(r.feed.tracker, r.feed.stats.now_us);
+    tracker_finish(r.feed.tracker, r.stats.now_us);
     printer_flush(pr);
     memset(&cc, 0, sizeof(cc));
     cpu_meter_start(&cpu);
-    stats_print(out_fd, &r.feed.stats, r.cfg, &cc, &cpu);
+    stats_print(out_fd, &r.stats, r.cfg, &cc, &cpu);
     fuzz_check_text(out_fd);
     tracker_free(r.feed.tracker);
     printer_free(pr);
