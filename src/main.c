@@ -37,6 +37,15 @@ enum exit_status {
     EXIT_FLAGGED = 3, EXIT_UNHEALTHY = 4        /* --exit-status only */
 };
 
+/*
+ * Memory outside the session table (tracker_memory_bound): the program
+ * and its libraries, the record buffers (libpcap's, up to 256 KiB, and
+ * pcapfile.c's 512 KiB), the output buffers and the report's lists.  A
+ * run over an empty capture takes about 3.5 MB; --html adds what it keeps
+ * of up to --html-max sessions.
+ */
+#define BASE_MEMORY_BYTES (6u << 20)
+
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t report_requested;     /* SIGUSR1 */
 
@@ -567,6 +576,9 @@ static int run(struct miruo *m)
                 cfg->session_limit, cfg->segment_limit);
         return EXIT_USAGE;
     }
+    m->stats.memory_bound = tracker_memory_bound(m->tracker);
+    if (m->stats.memory_bound)
+        m->stats.memory_bound += BASE_MEMORY_BYTES;
     feed_init(&m->feed, &m->stats, m->tracker, m->link,
               capture_is_live(m->capture));
     m->feed.on_frame = on_frame;

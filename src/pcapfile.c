@@ -151,8 +151,13 @@ static void take(struct pcap_reader *r, uint32_t caplen,
     const uint8_t *h = r->buf + r->pos;
 
     rec->data = h + REC_HDR_LEN;
-    rec->sec = (int32_t)field(r, h);
-    rec->usec = (int32_t)field(r, h + 4);
+    if (r->swapped) {
+        rec->sec = field(r, h);
+        rec->usec = field(r, h + 4);
+    } else {
+        rec->sec = (int32_t)field(r, h);
+        rec->usec = (int32_t)field(r, h + 4);
+    }
     if (r->nsec)
         rec->usec /= 1000;
     rec->caplen = caplen > r->snapshot ? r->snapshot : caplen;

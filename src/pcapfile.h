@@ -46,8 +46,10 @@ struct pcap_reader *pcapfile_open(int fd, int swapped, int nsec,
 /* One record; `data` stays valid until the next call. */
 struct pcap_record {
     const uint8_t *data;
-    int32_t sec, usec;          /* signed, as libpcap reads them; usec:
-                                 * nanoseconds / 1000 in nsec files */
+    int64_t sec, usec;          /* as libpcap 1.10 reads them: signed
+                                 * 32-bit in host byte order, unsigned
+                                 * when swapped; usec is nanoseconds /
+                                 * 1000 in nsec files */
     uint32_t caplen, wire_len;
 };
 

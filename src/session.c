@@ -170,6 +170,33 @@ const struct store *tracker_store(const struct tracker *tr)
     return tr->store;
 }
 
+/* A limited pool filled up: its whole chunks and the chunk table. */
+static uint64_t pool_bound(const struct pool *p)
+{
+    return (uint64_t)p->nchunks *
+           ((uint64_t)CHUNK_ELEMS * p->elem_size + sizeof(*p->chunks));
+}
+
+uint64_t tracker_memory_bound(const struct tracker *tr)
+{
+    uint64_t b;
+    uint32_t table = 16;
+
+    if (!tr->sessions.limit || !tr->segments.limit)
+        return 0;
+    b = sizeof(*tr) + pool_bound(&tr->sessions) + pool_bound(&tr->segments) +
+        (uint64_t)tr->nbuckets * sizeof(*tr->buckets);
+    if (tr->cfg->dpi == DPI_HTTP) {
+        while (table < tr->sessions.nchunks)     /* see http_state() */
+            table *= 2;
+        b += (uint64_t)tr->sessions.nchunks * CHUNK_ELEMS *
+             http_session_size() + table * sizeof(*tr->http_chunks);
+    }
+    if (tr->store != NULL)
+        b += store_memory_bound(tr->store);
+    return b;
+}
+
 /* ---- HTTP inspection (-m http) -------------------------------------------
  * Parser state lives beside the session pool, slot for slot, in chunks
  * reserved as sessions first use them.

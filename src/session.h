@@ -227,6 +227,14 @@ void tracker_expire(struct tracker *tr, int64_t now_us);
 /* End of input or signal: judge and hand over every open session. */
 void tracker_finish(struct tracker *tr, int64_t now_us);
 
+/*
+ * The most memory the tracker can ever hold, in bytes: both pools filled
+ * to their limits in whole chunks, the hash buckets, the HTTP parser state
+ * (-m http) and the byte store (-x, --detail, DPI, -W); 0 when -L 0 or
+ * -l 0 leave a pool unbounded.
+ */
+uint64_t tracker_memory_bound(const struct tracker *tr);
+
 /* Segment by index (SEG_NONE never passed). */
 struct segment *tracker_segment(const struct tracker *tr, uint32_t idx);
 

@@ -79,7 +79,7 @@ static void put_limit(char *buf, size_t size, uint32_t limit)
 void stats_print(int fd, const struct stats *st, const struct config *cfg,
                  const struct capture_counts *cc, struct cpu_meter *m)
 {
-    char out[4096], slim[32], glim[32];
+    char out[4096], slim[32], glim[32], bound[32];
     unsigned long vsz, rss;
     int64_t span = st->have_time ? (st->now_us - st->first_us) / 1000000 : 0;
     int n;
@@ -89,6 +89,11 @@ void stats_print(int fd, const struct stats *st, const struct config *cfg,
     memory_kb(&vsz, &rss);
     put_limit(slim, sizeof(slim), cfg->session_limit);
     put_limit(glim, sizeof(glim), cfg->segment_limit);
+    if (st->memory_bound)
+        snprintf(bound, sizeof(bound), "%lluKB",
+                 (unsigned long long)((st->memory_bound + 1023) / 1024));
+    else
+        snprintf(bound, sizeof(bound), "unlimited");
     n = snprintf(out, sizeof(out),
         "\n"
         "===== Session Statistics =====\n"
@@ -119,6 +124,7 @@ void stats_print(int fd, const struct stats *st, const struct config *cfg,
         "CPU   : %.1f%%\n"
         "VSZ   : %luKB\n"
         "RSS   : %luKB\n"
+        "Bound : %s\n"
         "===== libpcap Statistics =====\n"
         "recv  : %llu\n"
         "drop  : %llu\n"
@@ -146,7 +152,7 @@ void stats_print(int fd, const struct stats *st, const struct config *cfg,
         (unsigned long long)st->active_segments_max, glim,
         (unsigned long long)st->drop_session,
         (unsigned long long)st->drop_segment,
-        cpu_percent(m), vsz, rss,
+        cpu_percent(m), vsz, rss, bound,
         (unsigned long long)cc->recv, (unsigned long long)cc->drop,
         (unsigned long long)cc->ifdrop,
         (unsigned long long)st->err_l2, (unsigned long long)st->err_ip,

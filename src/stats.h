@@ -38,6 +38,10 @@ struct stats {
     uint64_t packets;
     uint64_t tcp_packets;
 
+    /* The most memory the run can take (-L, -l, the stores and a fixed
+     * base), in bytes; 0 when -L 0 or -l 0 leave it unbounded. */
+    uint64_t memory_bound;
+
     /* Capture time span (first and last TCP packet, or live start/now). */
     int64_t first_us;
     int64_t now_us;

@@ -31,6 +31,12 @@ struct store {
     uint64_t dropped;
 };
 
+uint64_t store_memory_bound(const struct store *st)
+{
+    return sizeof(*st) + (uint64_t)st->nchunks *
+           (CHUNK_SLOTS * sizeof(struct slot) + sizeof(*st->chunks));
+}
+
 size_t store_slot_size(void)
 {
     return sizeof(struct slot);

@@ -33,6 +33,9 @@ uint32_t store_get(const struct store *st, uint32_t handle, void *out,
 void store_release(struct store *st, uint32_t handle);
 
 uint64_t store_dropped(const struct store *st);
+
+/* Bytes the store can ever hold: every slot up to its limit. */
+uint64_t store_memory_bound(const struct store *st);
 size_t store_slot_size(void);
 
 #endif /* MIRUO_STORE_H */

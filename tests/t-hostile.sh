@@ -331,6 +331,21 @@ else
     else
         fail hostile/synflood_rss "peak RSS ${rss:-?} KB > 16384 KB"
     fi
+    # Raised limits: 100k sessions open at once stay under the Bound that
+    # the statistics print for those limits.
+    "$MIRUO" -C0 -L 100000 -l 400000 -f "$H/synflood.pcap" >/dev/null \
+        2>"$H/raised.err"
+    hstat_is synflood_raised_active_max raised ActiveSessionMax 100000
+    bound=$(hstat raised Bound | sed -n 's/^\([0-9]*\)KB$/\1/p')
+    rss=$(peak_rss "$MIRUO" -C0 -L 100000 -l 400000 -f "$H/synflood.pcap")
+    if [ -n "$rss" ] && [ -n "$bound" ] && [ "$rss" -le "$bound" ] &&
+       [ "$rss" -gt 50000 ]; then
+        pass hostile/synflood_raised_rss_within_bound
+        echo "      (peak RSS ${rss} KB, Bound ${bound} KB)"
+    else
+        fail hostile/synflood_raised_rss_within_bound \
+            "peak RSS ${rss:-?} KB, Bound ${bound:-?} KB"
+    fi
 fi
 
 # (b) No limits (-L 0): every SYN is a session, and time grows linearly.

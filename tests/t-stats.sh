@@ -50,6 +50,7 @@ DropSegment
 CPU
 VSZ
 RSS
+Bound
 ===== libpcap Statistics =====
 recv
 drop
@@ -70,6 +71,27 @@ stat_is normal_session_lim    "$WORK/stats.err" ActiveSessionLim 1024
 stat_is normal_segment_lim    "$WORK/stats.err" ActiveSegmentLim 65536
 stat_is normal_retrans_time   "$WORK/stats.err" RetransmitTime "1000 [ms]"
 check stats/rss_reported grep -Eq '^RSS   : [1-9][0-9]*KB$' "$WORK/stats.err"
+
+# Bound: the memory -L and -l allow.  With the default limits it stays
+# within the 16 MB the defaults promise; it grows with the limits, by the
+# per-session and per-segment sizes of man/miruo.1 (LIMITS); -L 0 or
+# -l 0 have none.
+bound_of() {
+    grep -m1 '^Bound : ' "$WORK/stats.err" | sed 's/^Bound : \([0-9]*\)KB$/\1/'
+}
+b_default=$(bound_of)
+check stats/bound_default_within_16mb test "${b_default:-0}" -gt 4096 -a \
+    "${b_default:-99999}" -le 16384
+stats_of normal.pcap -L 300000 -l 2000000
+b_big=$(bound_of)
+# 300000 sessions (in chunks of 4096: 303104) x 648 bytes, 2300000
+# segments (-l plus one opening SYN per session; 2301952) x 104 bytes.
+check stats/bound_grows_by_pools test "${b_big:-0}" -ge \
+    $(( b_default + (303104 - 4096) * 648 / 1024 + (2301952 - 69632) * 104 / 1024 ))
+stats_of normal.pcap -L 0
+stat_is bound_unlimited_sessions "$WORK/stats.err" Bound unlimited
+stats_of normal.pcap -l 0
+stat_is bound_unlimited_segments "$WORK/stats.err" Bound unlimited
 
 stats_of retrans.pcap
 stat_is retrans_lookup        "$WORK/stats.err" "  Lookup" 1
