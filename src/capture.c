@@ -540,6 +540,12 @@ static int64_t wall_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
+/* No filter, -p, -c or --snaplen: deliver() would pass every record. */
+static int pass_all(const struct capture *c)
+{
+    return !c->have_prog && !c->first && !c->last && !c->count && !c->cut;
+}
+
 /* Files whose records miruo reads itself: snoop, and classic pcap. */
 static int loop_records(struct capture *c, volatile sig_atomic_t *stop,
                         char *errbuf)
@@ -562,10 +568,24 @@ static int loop_records(struct capture *c, volatile sig_atomic_t *stop,
             set_err(errbuf, "%s: %s", c->file, rerr);
             return -1;
         }
-        for (i = 0; i < n && !c->done; i++) {
-            if (c->records != NULL)
-                ts = timeval_us(rec[i].sec, rec[i].usec);
-            deliver(c, ts, rec[i].data, rec[i].caplen, rec[i].wire_len);
+        if (c->records != NULL && pass_all(c)) {
+            /* Nothing to select or cut: every record goes on as it is. */
+            for (i = 0; i < n; i++) {
+                struct frame *f = &c->pending[i];
+                f->ts_us = timeval_us(rec[i].sec, rec[i].usec);
+                f->data = rec[i].data;
+                f->caplen = rec[i].caplen;
+                f->wire_len = rec[i].wire_len;
+            }
+            c->npending = (unsigned)n;
+            c->record += (unsigned)n;
+            c->delivered += (unsigned)n;
+        } else {
+            for (i = 0; i < n && !c->done; i++) {
+                if (c->records != NULL)
+                    ts = timeval_us(rec[i].sec, rec[i].usec);
+                deliver(c, ts, rec[i].data, rec[i].caplen, rec[i].wire_len);
+            }
         }
         flush_frames(c);
     }

@@ -25,7 +25,7 @@ void feed_init(struct feed *fd, struct stats *st, struct tracker *tr,
     fd->tracker = tr;
     fd->link = link;
     fd->live = live;
-    fd->tick_sec = 0;
+    fd->tick_us = 0;
     fd->have_tick = 0;
     fd->on_frame = NULL;
     fd->on_second = NULL;
@@ -34,12 +34,11 @@ void feed_init(struct feed *fd, struct stats *st, struct tracker *tr,
 
 void feed_time(struct feed *fd, int64_t now_us)
 {
-    int64_t sec = now_us / 1000000;
-
-    if (fd->have_tick && sec == fd->tick_sec)
-        return;
+    if (fd->have_tick && now_us >= fd->tick_us &&
+        now_us - fd->tick_us < 1000000)
+        return;                 /* the same second: no division needed */
     fd->have_tick = 1;
-    fd->tick_sec = sec;
+    fd->tick_us = now_us - now_us % 1000000;
     tracker_expire(fd->tracker, now_us);
     if (fd->on_second != NULL)
         fd->on_second(fd->ctx, now_us);

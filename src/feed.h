@@ -24,7 +24,7 @@ struct feed {
     struct tracker *tracker;
     enum link_kind link;
     int live;                   /* live capture: the clock never goes back */
-    int64_t tick_sec;           /* capture second of the last expiry */
+    int64_t tick_us;            /* start of the second of the last expiry */
     int have_tick;
     /* Optional: each frame, counted but not yet decoded (-w, progress). */
     void (*on_frame)(void *ctx, const struct frame *f);

@@ -121,19 +121,31 @@ static void put_left(struct line *l, const char *s, size_t width)
  * Digits are made right to left in a small buffer and copied once. */
 static void put_uint(struct line *l, uint64_t v, int width, char pad)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
     char tmp[24];
     char *end = tmp + sizeof(tmp), *p = end;
-    uint32_t v32;
+    uint32_t v32, r;
 
     while (v > 0xFFFFFFFFu) {
         *--p = (char)('0' + v % 10);
         v /= 10;
     }
-    v32 = (uint32_t)v;
-    do {
-        *--p = (char)('0' + v32 % 10);
-        v32 /= 10;
-    } while (v32 != 0);
+    /* Two digits per division. */
+    for (v32 = (uint32_t)v; v32 >= 100; v32 /= 100) {
+        r = v32 % 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
+    }
+    if (v32 >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * v32, 2);
+    } else {
+        *--p = (char)('0' + v32);
+    }
     while (end - p < width && p > tmp)
         *--p = pad;
     put_mem(l, p, (size_t)(end - p));
@@ -142,10 +154,12 @@ static void put_uint(struct line *l, uint64_t v, int width, char pad)
 static void put_hex8(struct line *l, uint32_t v)
 {
     static const char digits[] = "0123456789ABCDEF";
+    char hex[8];
     int i;
 
-    for (i = 28; i >= 0; i -= 4)
-        put_char(l, digits[(v >> i) & 0xF]);
+    for (i = 0; i < 8; i++)
+        hex[i] = digits[(v >> (28 - 4 * i)) & 0xF];
+    put_mem(l, hex, sizeof(hex));
 }
 
 /* Start a line in the output buffer, flushing first if it is nearly full. */
