@@ -137,8 +137,8 @@ done
 # tool ids per workload; cmd_for prints the command line for one.
 wl_tools() {
     case $1 in
-    web) echo "floor floor-1m miruo miruo-all tcpdump$([ "$tshark" = 1 ] && echo ' tshark')" ;;
-    bulk) echo "floor floor-1m miruo miruo-all tcpdump" ;;
+    web) echo "floor floor-pread miruo miruo-all tcpdump$([ "$tshark" = 1 ] && echo ' tshark')" ;;
+    bulk) echo "floor floor-pread miruo miruo-all tcpdump" ;;
     synflood) echo "floor miruo miruo-all tcpdump" ;;
     conc|conc1k) echo "floor miruo-big miruo miruo-all tcpdump" ;;
     esac
@@ -147,7 +147,7 @@ wl_tools() {
 cmd_for() {   # tool file
     case $1 in
     floor) echo "$bin/floor $2" ;;
-    floor-1m) echo "$bin/floor -b 1048576 $2" ;;
+    floor-pread) echo "$bin/floor -r $2" ;;
     miruo) echo "$miruo -C0 -f $2" ;;
     miruo-all) echo "$miruo --all -C0 -f $2" ;;
     miruo-big) echo "$miruo -C0 $big_limits -f $2" ;;
@@ -159,7 +159,7 @@ cmd_for() {   # tool file
 tool_label() {
     case $1 in
     floor) echo "floor (libpcap + parse + 1 hash lookup)" ;;
-    floor-1m) echo "floor, 1 MiB stdio buffer (info)" ;;
+    floor-pread) echo "floor read as miruo reads (256 KiB pread blocks; info)" ;;
     miruo) echo "miruo -C0 (default)" ;;
     miruo-all) echo "miruo --all -C0" ;;
     miruo-big) echo "miruo -C0 $big_limits" ;;
