@@ -153,13 +153,26 @@ static void put_uint(struct line *l, uint64_t v, int width, char pad)
 
 static void put_hex8(struct line *l, uint32_t v)
 {
-    static const char digits[] = "0123456789ABCDEF";
+    uint64_t x = v, letters;
     char hex[8];
-    int i;
 
-    for (i = 0; i < 8; i++)
-        hex[i] = digits[(v >> (28 - 4 * i)) & 0xF];
-    put_mem(l, hex, sizeof(hex));
+    /* Spread the eight nibbles over eight bytes, most significant in
+     * the highest byte, then make each an ASCII digit or letter. */
+    x = (x & 0xFFFF0000u) << 16 | (x & 0xFFFFu);
+    x = (x & 0x0000FF000000FF00ULL) << 8 | (x & 0x000000FF000000FFULL);
+    x = (x & 0x00F000F000F000F0ULL) << 4 | (x & 0x000F000F000F000FULL);
+    letters = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+    x += 0x3030303030303030ULL + letters * 7;   /* '0'..'9', 'A'..'F' */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(hex, &x, sizeof(hex));
+    if (l->cap - l->len >= sizeof(hex)) {
+        memcpy(l->p + l->len, hex, sizeof(hex));   /* a fixed size: inline */
+        l->len += sizeof(hex);
+    } else {
+        put_mem(l, hex, sizeof(hex));
+    }
 }
 
 /* Start a line in the output buffer, flushing first if it is nearly full. */
