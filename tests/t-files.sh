@@ -213,3 +213,200 @@ if command -v script >/dev/null && "$MKPCAP" "$F" synflood 2>/dev/null; then
         pass files/progress_not_on_pipe
     rm -f "$F/synflood.pcap"
 fi
+
+# ---- classic pcap records: miruo's own reader against libpcap's -------------
+# For a regular classic pcap file miruo reads the records itself
+# (src/pcapfile.c: 256 KiB pread blocks, records handed out in place); from
+# a pipe libpcap reads them.  `-f - <FILE` is a regular file as well (the
+# same reader, on descriptor 0): only a pipe goes through libpcap.  Every
+# pcapread_* capture (tests/gen/README) runs all three ways: stdout, the
+# exit status and stderr must be libpcap's, less what differs by nature
+# (the CPU, VSZ and RSS lines, the "reading from file" banner, the file
+# name in a read error).  Then one assertion of the expected outcome each.
+PR="$WORK/pcapread"
+mkdir -p "$PR"
+
+# pr_run OUT HOW FILE ARGS... : miruo -C0 -f FILE ARGS, FILE given as a path
+# (file), as standard input redirected from it (redir), or through a pipe
+# (pipe), at most 60 s.  Writes OUT.out, OUT.rc, OUT.raw (stderr) and
+# OUT.err (stderr normalized as above).
+pr_run() {
+    local out=$1 how=$2 file=$3
+    shift 3
+    case $how in
+    file)  timeout 60 "$MIRUO" -C0 -f "$file" "$@" ;;
+    redir) timeout 60 "$MIRUO" -C0 -f - "$@" <"$file" ;;
+    pipe)  cat "$file" 2>/dev/null | timeout 60 "$MIRUO" -C0 -f - "$@" ;;
+    esac >"$out.out" 2>"$out.raw"
+    echo $? >"$out.rc"
+    grep -v -e '^CPU ' -e '^VSZ ' -e '^RSS ' -e '^reading from file ' \
+        "$out.raw" |
+        sed 's/^miruo: read error: .*\.pcap: /miruo: read error: -: /' \
+            >"$out.err"
+}
+
+# pr_same NAME GOT EXPECTED : pass when the outputs GOT.{out,rc,err} equal
+# EXPECTED's, else the first lines that differ.
+pr_same() {
+    local x bad=""
+    for x in out rc err; do
+        cmp -s "$2.$x" "$3.$x" || bad="$bad $x"
+    done
+    if [ -z "$bad" ]; then
+        pass "$1"
+    else
+        fail "$1" "differs from what libpcap reads:$bad"
+        for x in $bad; do
+            diff "$3.$x" "$2.$x" | head -6 | sed 's/^/      /'
+        done
+    fi
+}
+
+# pr_compare STEM MODE ARGS... : $CASES/pcapread_STEM.pcap (or the path in
+# PR_FILE) run the three ways with ARGS into $PR/STEM-MODE.{file,redir,
+# pipe}.*: check files/pcapread_STEM (MODE all) or _STEM_MODE compares the
+# path with the pipe, and _STEM_redirect (MODE all) the redirected stdin.
+pr_compare() {
+    local stem=$1 mode=$2 p="$PR/$1-$2" how name=files/pcapread_$1
+    local file=${PR_FILE:-$CASES/pcapread_$1.pcap}
+    shift 2
+    for how in file redir pipe; do
+        pr_run "$p.$how" $how "$file" "$@"
+    done
+    if [ "$mode" = all ]; then
+        pr_same "$name" "$p.file" "$p.pipe"
+        pr_same "${name}_redirect" "$p.redir" "$p.pipe"
+    else
+        pr_same "${name}_$mode" "$p.file" "$p.pipe"
+    fi
+}
+
+# pr_times STEM : the clock column of the packet lines of STEM's --live run
+pr_times() {
+    grep -E '^[0-9]{4,}:[0-9]{4} [0-9:.]{12} .* [<>]-' "$PR/$1-hex.file.out" |
+        cut -c11-22 | tr '\n' ' '
+}
+# pr_hex STEM ID : the hex dump printed under packet line ID (e.g. 0001:0003)
+pr_hex() {
+    awk -v id="$2" '$1 == id {f=1; next} /^[0-9]+:/{f=0} f' \
+        "$PR/$1-hex.file.out"
+}
+# pr_msg STEM MESSAGE : the read error, exactly, naming the file
+pr_msg() {
+    grep -qxF "miruo: read error: $CASES/pcapread_$1.pcap: $2" \
+        "$PR/$1-all.file.raw"
+}
+
+for stem in ns_be ns_le snap60 snap60_tail caplen300k caplen262145 \
+            caplen_wrap hdronly cuthdr topbit topbit_be topbit_ns \
+            topbit_ns_be jumbo blockend blockcut; do
+    pr_compare "$stem" all --all
+    pr_compare "$stem" hex --live -x 0
+done
+
+# Nanoseconds are divided by 1000, cut, not rounded: x.001999999 is .001,
+# and the handshake (0.000000500 to 0.002999999) takes 2.999 ms.
+ns_times="12:00:00.000 12:00:00.001 12:00:00.002 12:00:00.003 12:00:00.004 12:00:00.005 12:00:00.006 12:00:00.016 12:00:00.017 12:00:00.018 "
+for stem in ns_be ns_le; do
+    check "files/pcapread_${stem}_ns_cut" \
+        test "$(pr_times $stem | cut -c1-130)" = "$ns_times"
+    check "files/pcapread_${stem}_ns_rtt" \
+        grep -q '^0001   2.999 ms ' "$PR/$stem-all.file.err"
+done
+# Snap length 60: a longer record is cut to 60 (its wire length kept), a
+# shorter one is not; a record cut by the end of the file names the 60
+# bytes libpcap tried to read first, or, past them, the captured length.
+f60="$CASES/pcapread_snap60.pcap"
+check files/pcapread_snap60_exit test "$(cat "$PR/snap60-all.file.rc")" = 2
+check files/pcapread_snap60_msg pr_msg snap60 \
+    'truncated dump file; tried to read 60 captured bytes, only got 40'
+check files/pcapread_snap60_wire_len grep -q '^0001:0003 .* 70000 - ' \
+    "$PR/snap60-hex.file.out"
+check files/pcapread_snap60_cut_to_60 cmp -s \
+    <(pr_hex snap60 0001:0003) <(hexdump_expect "$f60" 4 0 60 2>/dev/null)
+check files/pcapread_snap60_short_kept cmp -s \
+    <(pr_hex snap60 0001:0007) <(hexdump_expect "$f60" 8 0 0 2>/dev/null)
+check files/pcapread_snap60_tail_exit \
+    test "$(cat "$PR/snap60_tail-all.file.rc")" = 2
+check files/pcapread_snap60_tail_msg pr_msg snap60_tail \
+    'truncated dump file; tried to read 106 captured bytes, only got 80'
+# Captured lengths above 262144 end the file after the good records.
+check files/pcapread_caplen300k_msg pr_msg caplen300k \
+    'invalid packet capture length 300000, bigger than snaplen of 65535'
+check files/pcapread_caplen300k_before grep -q 'Total 3 segments' \
+    "$PR/caplen300k-all.file.out"
+check files/pcapread_caplen262145_msg pr_msg caplen262145 \
+    'invalid packet capture length 262145, bigger than snaplen of 262144'
+check files/pcapread_caplen262145_exit \
+    test "$(cat "$PR/caplen262145-all.file.rc")" = 2
+check files/pcapread_caplen_wrap_msg pr_msg caplen_wrap \
+    'invalid packet capture length 4294967288, bigger than snaplen of 65535'
+# A header alone is an empty capture; a cut record header is an error.
+check files/pcapread_hdronly_empty \
+    test "$(cat "$PR/hdronly-all.file.rc")" = 0 -a ! -s "$PR/hdronly-all.file.out"
+check files/pcapread_cuthdr_msg pr_msg cuthdr \
+    'truncated dump file; tried to read 16 header bytes, only got 3'
+check files/pcapread_cuthdr_read_all grep -q 'Total 10 segments' \
+    "$PR/cuthdr-all.file.out"
+# Time fields with the top bit set.  libpcap 1.10 reads them as signed
+# 32-bit numbers from a file in the host's byte order (second -1 is before
+# 1970: miruo shows 00:00:00) but as unsigned ones from a byte-swapped
+# file (second 0xFFFFFFFF is 2106-02-07 06:28:15; nanoseconds 4000000000
+# are 4 s).  Fractions of a second or more are added as they are.
+check files/pcapread_topbit_signed test "$(pr_times topbit)" = \
+    "12:00:00.000 00:00:00.001 12:00:00.000 00:00:00.000 03:14:07.004 12:00:00.000 12:00:01.000 12:00:00.016 12:00:00.017 12:00:00.018 "
+check files/pcapread_topbit_ns_signed test "$(pr_times topbit_ns)" = \
+    "12:00:00.000 00:00:00.001 12:00:00.000 00:00:00.000 03:14:07.004 12:00:00.000 12:00:01.000 12:00:00.016 12:00:00.017 12:00:00.018 "
+check files/pcapread_topbit_be_unsigned test "$(pr_times topbit_be)" = \
+    "12:00:00.000 06:28:15.001 12:00:00.000 03:14:08.000 03:14:07.004 12:00:00.000 12:00:01.000 12:00:00.016 12:00:00.017 12:00:00.018 "
+check files/pcapread_topbit_ns_be_unsigned test "$(pr_times topbit_ns_be)" = \
+    "12:00:00.000 06:28:15.001 12:00:04.000 03:14:08.000 03:14:07.004 12:00:02.147 12:00:01.000 12:00:00.016 12:00:00.017 12:00:00.018 "
+# Records of exactly 262144 bytes (snap length 0 = 262144), whole.
+check files/pcapread_jumbo_read_all grep -q 'Total 13 segments' \
+    "$PR/jumbo-all.file.out"
+check files/pcapread_jumbo_three \
+    test "$(grep -c ' 262144 - ' "$PR/jumbo-hex.file.out")" = 3
+# (offsets past 64 KiB grow to five digits, as tcpdump's)
+check files/pcapread_jumbo_bytes cmp -s <(pr_hex jumbo 0001:0004) \
+    <(hexdump_expect "$CASES/pcapread_jumbo.pcap" 5 0 0 2>/dev/null)
+# The file ends exactly at the end of the first read block; the last
+# record's header straddles that end and its body is cut.
+check files/pcapread_blockend_size \
+    test "$(wc -c <"$CASES/pcapread_blockend.pcap")" = 262168
+check files/pcapread_blockend_read_all grep -q 'Total 10 segments' \
+    "$PR/blockend-all.file.out"
+check files/pcapread_blockcut_size \
+    test "$(wc -c <"$CASES/pcapread_blockcut.pcap")" = 262206
+check files/pcapread_blockcut_msg pr_msg blockcut \
+    'truncated dump file; tried to read 66 captured bytes, only got 30'
+
+# A large file: 63,700 records over 34 read blocks (written here, 9 MB).
+# Record headers start 0, 1, 2, 7, 8, 15, 16, 17 and 66 bytes before
+# block ends and 1 and 17 bytes after them, in turn.
+if "$MKPCAP" "$PR" pcapread_big; then
+    PR_FILE="$PR/pcapread_big.pcap" pr_compare big all --all
+    # -c and -p stop in the middle of the records read at once; a filter
+    # takes the other way from the records to the sessions
+    PR_FILE="$PR/pcapread_big.pcap" pr_compare big c40001 --all -c 40001
+    PR_FILE="$PR/pcapread_big.pcap" pr_compare big p30000 --live -p 30000,30100
+    PR_FILE="$PR/pcapread_big.pcap" pr_compare big filter --all \
+        host 10.1.3.7 or port 17999
+    check files/pcapread_big_sessions grep -q '^Total Sessions  : 8000$' \
+        "$PR/big-all.file.err"
+    check files/pcapread_big_flagged grep -q \
+        '^Sessions        : 8000 ended, 8000 shown, 900 flagged,' \
+        "$PR/big-all.file.err"
+    segs=$(awk '/^[0-9]+ .*\| Total [0-9]+ segments/ {
+                    for (i = 1; i < NF; i++) if ($i == "Total") s += $(i + 1)
+                } END { print s + 0 }' "$PR/big-all.file.out")
+    check files/pcapread_big_packets test "$segs" = 63700
+    if command -v tcpdump >/dev/null; then
+        n=$(tcpdump -nn -r "$PR/pcapread_big.pcap" 2>/dev/null | wc -l)
+        check files/pcapread_big_tcpdump_count test "$n" = "$segs"
+    else
+        skip files/pcapread_big_tcpdump_count "tcpdump not installed"
+    fi
+    rm -f "$PR/pcapread_big.pcap" "$PR"/big-*
+else
+    fail files/pcapread_big_generated "mkpcap could not write pcapread_big"
+fi

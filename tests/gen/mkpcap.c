@@ -7,12 +7,13 @@
  *                            = normal.pcap, normal.pcapng, normal.snoop)
  *   mkpcap --list            print the case file names
  *
- * The flood cases (synflood, synflood_250k, segflood) are large and are
+ * The large cases (synflood, synflood_250k, segflood, pcapread_big) are
  * written only when named.  Output is byte-identical on every run.  See
  * README for the cases.
  */
 #include "pcapgen.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1676,6 +1677,349 @@ static int c_ng_ts_huge(const char *path)
   return finish(&w);
 }
 
+/* ---- the pcap record reader (src/pcapfile.c) against libpcap ---- */
+
+/* miruo reads the records of a classic pcap file itself when the file is
+   a regular file, in 256 KiB pread blocks; from a pipe libpcap reads
+   them.  These cases (tests/t-files.sh runs each both ways) cover what
+   libpcap does with odd records and records across the block ends. */
+
+#define RD_BLOCK 262144u   /* the reader's block; libpcap's MAXIMUM_SNAPLEN */
+
+/* a flow that builds frames and writes nothing (a writer in error state
+   drops everything): each frame is taken from g->last */
+static void sink_flow(pg_writer *sink, pg_flow *g, uint16_t cport)
+{
+  pg_link l = link_of(PG_L2_ETH);
+  memset(sink, 0, sizeof(*sink));
+  sink->fmt = PG_PCAP;
+  sink->snaplen = PG_DEFAULT_SNAPLEN;
+  sink->err = 1;
+  pg_flow_init(g, sink, &l, CLI, cport, SRV, 80);
+}
+
+/* frame i (0..9) of the reference session at t, built through g; the
+   steps must come in order */
+static const pg_frame *normal_step(pg_flow *g, int i, int64_t t)
+{
+  switch (i) {
+  case 0: pg_syn(g, t); break;
+  case 1: pg_synack(g, t); break;
+  case 2: pg_ack(g, t, C); break;
+  case 3: pg_data(g, t, C, 27); break;
+  case 4: pg_ack(g, t, S); break;
+  case 5: pg_data(g, t, S, 40); break;
+  case 6: pg_ack(g, t, C); break;
+  case 7: pg_fin(g, t, C); break;
+  case 8: pg_fin(g, t, S); break;
+  default: pg_ack(g, t, C); break;
+  }
+  return &g->last;
+}
+
+/* classic pcap, Ethernet; the header's snap length as given (0 too) */
+static int open_rd(pg_writer *w, const char *path, unsigned flags,
+                   uint32_t snaplen)
+{
+  uint8_t b[4];
+  if (pg_open(w, path, PG_PCAP, PG_LT_ETHERNET,
+              snaplen ? snaplen : PG_DEFAULT_SNAPLEN, flags))
+    return -1;
+  if (snaplen == 0) {
+    pg_put32le(b, 0);
+    if (fseek(w->fp, 16, SEEK_SET) != 0 || fwrite(b, 1, 4, w->fp) != 4 ||
+        fseek(w->fp, 0, SEEK_END) != 0)
+      w->err = EIO;
+  }
+  return 0;
+}
+
+/* One record with raw time fields (seconds, and micro- or nanoseconds as
+   the file has them), in the file's byte order: captured length caplen,
+   wire length len, and the first nbytes of the record: the frame, then
+   trailer bytes 0x80 | (k * 37) up to caplen. */
+static void rec_raw(pg_writer *w, uint32_t sec, uint32_t frac,
+                    uint32_t caplen, uint32_t len, const pg_frame *fr,
+                    uint32_t nbytes)
+{
+  uint8_t h[16], pat[4096];
+  uint32_t v[4], n, k;
+  int i;
+
+  v[0] = sec;
+  v[1] = frac;
+  v[2] = caplen;
+  v[3] = len;
+  for (i = 0; i < 4; i++) {
+    if (w->flags & PG_F_BE)
+      pg_put32be(h + 4 * i, v[i]);
+    else
+      pg_put32le(h + 4 * i, v[i]);
+  }
+  pg_write_raw(w, h, 16);
+  n = nbytes < fr->len ? nbytes : (uint32_t)fr->len;
+  pg_write_raw(w, fr->d, n);
+  for (k = 0; k < sizeof(pat); k++)
+    pat[k] = (uint8_t)(0x80 | (k * 37));
+  while (n < nbytes) {
+    k = nbytes - n < sizeof(pat) ? nbytes - n : (uint32_t)sizeof(pat);
+    pg_write_raw(w, pat, k);
+    n += k;
+  }
+}
+
+#define RD_SEC(t)  ((uint32_t)(PG_EPOCH_2024 + (t) / 1000000))
+#define RD_USEC(t) ((uint32_t)((t) % 1000000))
+
+/* the frame as a record of caplen bytes (0: the frame's length; more:
+   a trailer) at offset t (us), in the file's unit */
+static void rec_at(pg_writer *w, int64_t t, const pg_frame *fr,
+                   uint32_t caplen)
+{
+  uint32_t us = RD_USEC(t);
+  if (caplen == 0)
+    caplen = (uint32_t)fr->len;
+  rec_raw(w, RD_SEC(t), (w->flags & PG_F_NSEC) ? us * 1000u : us, caplen,
+          caplen, fr, caplen);
+}
+
+/* nanosecond files: three reference sessions 40 ms apart (ports 40000-
+   40002), stamped at odd microseconds with sub-microsecond parts: x.999
+   ms + 999 ns shows whether nanoseconds are cut (libpcap) or rounded */
+static int ns_file(const char *path, unsigned flags)
+{
+  static const int64_t t[10] = {0, 1999, 2999, 3500, 4001, 5999, 6000,
+                                16000, 17999, 18999};
+  static const uint32_t sub[10] = {500, 999, 999, 1, 250, 999, 0, 999,
+                                   998, 999};
+  pg_writer w, sink;
+  pg_flow g;
+  int i, j;
+
+  if (open_rd(&w, path, flags | PG_F_NSEC, 0))
+    return -1;
+  for (j = 0; j < 3; j++) {
+    sink_flow(&sink, &g, (uint16_t)(40000 + j));
+    for (i = 0; i < 10; i++) {
+      int64_t at = MS(40) * j + t[i];
+      const pg_frame *fr = normal_step(&g, i, at);
+      rec_raw(&w, RD_SEC(at), RD_USEC(at) * 1000u + sub[i],
+              (uint32_t)fr->len, (uint32_t)fr->len, fr, (uint32_t)fr->len);
+    }
+  }
+  return finish(&w);
+}
+
+static int c_pcapread_ns_be(const char *p) { return ns_file(p, PG_F_BE); }
+static int c_pcapread_ns_le(const char *p) { return ns_file(p, 0); }
+
+/* header snap length 60; the reference session's records hold the whole
+   frame (66..106 bytes, the 4th 70000 with a trailer), except the 7th
+   (captured 60 of 66) and the 8th (59 of 66); then a SYN of port 40001
+   whose record is cut: v 1: captured length 74, 40 bytes there (inside
+   the snap length); v 2: captured length 106 (a trailer), 80 bytes there */
+static int snap60(const char *path, int v)
+{
+  pg_writer w, sink;
+  pg_flow g;
+  int i;
+
+  if (open_rd(&w, path, 0, 60))
+    return -1;
+  sink_flow(&sink, &g, 40000);
+  for (i = 0; i < 10; i++) {
+    const pg_frame *fr = normal_step(&g, i, NORMAL.t[i]);
+    uint32_t cap = (uint32_t)fr->len;
+    if (i == 3)
+      cap = 70000;
+    if (i == 6 || i == 7) {
+      cap = i == 6 ? 60 : 59;
+      rec_raw(&w, RD_SEC(NORMAL.t[i]), RD_USEC(NORMAL.t[i]), cap,
+              (uint32_t)fr->len, fr, cap);
+    } else {
+      rec_at(&w, NORMAL.t[i], fr, cap);
+    }
+  }
+  sink_flow(&sink, &g, 40001);
+  pg_syn(&g, MS(20));
+  if (v == 1)
+    rec_raw(&w, RD_SEC(MS(20)), RD_USEC(MS(20)), 74, 74, &g.last, 40);
+  else
+    rec_raw(&w, RD_SEC(MS(20)), RD_USEC(MS(20)), 106, 106, &g.last, 80);
+  return finish(&w);
+}
+
+static int c_pcapread_snap60(const char *p) { return snap60(p, 1); }
+static int c_pcapread_snap60_tail(const char *p) { return snap60(p, 2); }
+
+/* the reference session whose 4th record claims `bad` captured bytes
+   (and holds them, trailer bytes after the frame, or only the frame when
+   bad is near 2^32), on a header snap length `snaplen` */
+static int caplen_over(const char *path, uint32_t snaplen, uint32_t bad)
+{
+  pg_writer w, sink;
+  pg_flow g;
+  int i;
+
+  if (open_rd(&w, path, 0, snaplen))
+    return -1;
+  sink_flow(&sink, &g, 40000);
+  for (i = 0; i < 10; i++) {
+    const pg_frame *fr = normal_step(&g, i, NORMAL.t[i]);
+    uint32_t us = RD_USEC(NORMAL.t[i]);
+    if (i != 3)
+      rec_at(&w, NORMAL.t[i], fr, 0);
+    else
+      rec_raw(&w, RD_SEC(NORMAL.t[i]), us, bad, bad, fr,
+              bad > 0x10000000u ? (uint32_t)fr->len : bad);
+  }
+  return finish(&w);
+}
+
+static int c_pcapread_caplen300k(const char *p)
+{
+  return caplen_over(p, PG_DEFAULT_SNAPLEN, 300000u);
+}
+
+static int c_pcapread_caplen262145(const char *p)
+{
+  return caplen_over(p, 0, RD_BLOCK + 1);
+}
+
+/* 16 + caplen wraps around 2^32 in 32-bit arithmetic */
+static int c_pcapread_caplen_wrap(const char *p)
+{
+  return caplen_over(p, PG_DEFAULT_SNAPLEN, 0xFFFFFFF8u);
+}
+
+/* big-endian nanosecond header, snap length 0, no records */
+static int c_pcapread_hdronly(const char *path)
+{
+  pg_writer w;
+  if (open_rd(&w, path, PG_F_BE | PG_F_NSEC, 0))
+    return -1;
+  return finish(&w);
+}
+
+/* big-endian reference session, then 3 bytes of a record header */
+static int c_pcapread_cuthdr(const char *path)
+{
+  static const uint8_t cut[3] = {0x65, 0x92, 0xa9};
+  pg_writer w;
+  pg_flow f;
+  pg_link l = link_of(PG_L2_ETH);
+  if (start(&w, &f, path, PG_PCAP, PG_F_BE, 0, &l, CLI, 40000, SRV, 80))
+    return -1;
+  script_normal(&f, NULL);
+  pg_write_raw(&w, cut, sizeof(cut));
+  return finish(&w);
+}
+
+/* the reference session with time fields that are negative as libpcap's
+   signed 32-bit fields: packet 2 second 0xFFFFFFFF, 3 fraction
+   4000000000, 4 second 0x80000000, 5 second 0x7FFFFFFF, 6 fraction
+   0x80000000, 7 a fraction of 1 s + 1 us (more than a second) */
+static int topbit(const char *path, unsigned flags)
+{
+  pg_writer w, sink;
+  pg_flow g;
+  int i, ns = (flags & PG_F_NSEC) != 0;
+
+  if (open_rd(&w, path, flags, 0))
+    return -1;
+  sink_flow(&sink, &g, 40000);
+  for (i = 0; i < 10; i++) {
+    const pg_frame *fr = normal_step(&g, i, NORMAL.t[i]);
+    uint32_t sec = RD_SEC(NORMAL.t[i]), frac = RD_USEC(NORMAL.t[i]);
+    if (ns)
+      frac *= 1000u;
+    switch (i) {
+    case 1: sec = 0xFFFFFFFFu; break;
+    case 2: frac = 4000000000u; break;
+    case 3: sec = 0x80000000u; frac = 0; break;
+    case 4: sec = 0x7FFFFFFFu; break;
+    case 5: frac = 0x80000000u; break;
+    case 6: frac = ns ? 1000001000u : 1000001u; break;
+    default: break;
+    }
+    rec_raw(&w, sec, frac, (uint32_t)fr->len, (uint32_t)fr->len, fr,
+            (uint32_t)fr->len);
+  }
+  return finish(&w);
+}
+
+static int c_pcapread_topbit(const char *p) { return topbit(p, 0); }
+static int c_pcapread_topbit_be(const char *p) { return topbit(p, PG_F_BE); }
+static int c_pcapread_topbit_ns(const char *p) { return topbit(p, PG_F_NSEC); }
+static int c_pcapread_topbit_ns_be(const char *p)
+{
+  return topbit(p, PG_F_BE | PG_F_NSEC);
+}
+
+/* header snap length 0 (libpcap: 262144); one session: handshake, client
+   100 B, client 1000 B in a record of exactly 262144 bytes (a trailer),
+   ACK, server 40 B, server 500 B and 300 B in two such records back to
+   back, ACK, close (13 records) */
+static int c_pcapread_jumbo(const char *path)
+{
+  pg_writer w, sink;
+  pg_flow g;
+
+  if (open_rd(&w, path, 0, 0))
+    return -1;
+  sink_flow(&sink, &g, 40000);
+  pg_syn(&g, 0);                  rec_at(&w, 0, &g.last, 0);
+  pg_synack(&g, MS(1));           rec_at(&w, MS(1), &g.last, 0);
+  pg_ack(&g, MS(2), C);           rec_at(&w, MS(2), &g.last, 0);
+  pg_data(&g, MS(3), C, 100);     rec_at(&w, MS(3), &g.last, 0);
+  pg_data(&g, MS(4), C, 1000);    rec_at(&w, MS(4), &g.last, RD_BLOCK);
+  pg_ack(&g, MS(5), S);           rec_at(&w, MS(5), &g.last, 0);
+  pg_data(&g, MS(6), S, 40);      rec_at(&w, MS(6), &g.last, 0);
+  pg_data(&g, MS(7), S, 500);     rec_at(&w, MS(7), &g.last, RD_BLOCK);
+  pg_data(&g, MS(8), S, 300);     rec_at(&w, MS(8), &g.last, RD_BLOCK);
+  pg_ack(&g, MS(9), C);           rec_at(&w, MS(9), &g.last, 0);
+  pg_fin(&g, MS(16), C);          rec_at(&w, MS(16), &g.last, 0);
+  pg_fin(&g, MS(17), S);          rec_at(&w, MS(17), &g.last, 0);
+  pg_ack(&g, MS(18), C);          rec_at(&w, MS(18), &g.last, 0);
+  return finish(&w);
+}
+
+/* the reference session; v 1: the last record is padded (a trailer) so
+   that the file ends exactly at the end of the first read block (24 +
+   262144 bytes); v 2: the 9th is padded so that the 10th record's header
+   starts 8 bytes before that end, and the file ends 30 bytes into that
+   record's 66 */
+static int blockend(const char *path, int v)
+{
+  pg_writer w, sink;
+  pg_flow g;
+  int i;
+  long off;
+
+  if (open_rd(&w, path, 0, 0))
+    return -1;
+  sink_flow(&sink, &g, 40000);
+  for (i = 0; i < 10; i++) {
+    const pg_frame *fr = normal_step(&g, i, NORMAL.t[i]);
+    uint32_t cap = (uint32_t)fr->len;
+    if ((v == 1 && i == 9) || (v == 2 && i == 8)) {
+      off = ftell(w.fp);
+      if (off < 0)
+        return -1;
+      cap = (uint32_t)(24 + RD_BLOCK - (uint32_t)off - 16 - (v == 2 ? 8 : 0));
+    }
+    if (v == 2 && i == 9)
+      rec_raw(&w, RD_SEC(NORMAL.t[i]), RD_USEC(NORMAL.t[i]), cap, cap, fr,
+              30);
+    else
+      rec_at(&w, NORMAL.t[i], fr, cap);
+  }
+  return finish(&w);
+}
+
+static int c_pcapread_blockend(const char *p) { return blockend(p, 1); }
+static int c_pcapread_blockcut(const char *p) { return blockend(p, 2); }
+
 /* ---- floods: written only when named (mkpcap DIR synflood) ---- */
 
 /* n SYNs from distinct addresses and ports, 100 us apart, to
@@ -1743,6 +2087,157 @@ static int c_segflood(const char *path)
       pg_ack(&f, MS(3) + (int64_t)i * 10 + 5, S);
   }
   close_c(&f, SEC(2));
+  return finish(&w);
+}
+
+/* pcapread_big.pcap: 8000 sessions, 0.5 ms apart, from 10.1.x.y:(10000 +
+   i), in records straddling some 33 read blocks.  Each: handshake, a
+   client request of 20..219 B, a server response of 0..599 B (1460 B
+   every 50th; 0: a bare ACK), client close.  Every 16th (i % 16 == 5)
+   resends its request 1.2 s later and answers after that (flagged:
+   retransmission); every 20th (i % 20 == 7) ends with a server RST/ACK
+   after the response.  63,700 records in time order.  Near the end of
+   each 256 KiB read block (file offsets 24 + k * 262144) a record is
+   padded with a trailer so that the next record's header starts exactly
+   d bytes before it, d cycling through 0 1 2 7 8 15 16 17 66 -1 -17: the
+   block ends between records, inside a header, right after one, one byte
+   before the end of a record (-1). */
+#define BIG_SESSIONS 8000u
+#define BIG_PADMAX   1600u     /* > the largest record (16 + 1526) */
+
+struct big_rec {
+  int64_t  t;
+  uint32_t n;                  /* order of creation: ties keep it */
+  uint32_t len;
+  uint8_t *d;
+};
+
+struct big_set {
+  struct big_rec *r;
+  size_t n, cap;
+};
+
+static int big_add(struct big_set *b, int64_t t, const pg_frame *fr)
+{
+  struct big_rec *r;
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 65536;
+    r = realloc(b->r, cap * sizeof(*r));
+    if (!r)
+      return -1;
+    b->r = r;
+    b->cap = cap;
+  }
+  r = &b->r[b->n];
+  r->t = t;
+  r->n = (uint32_t)b->n;
+  r->len = (uint32_t)fr->len;
+  r->d = malloc(fr->len);
+  if (!r->d)
+    return -1;
+  memcpy(r->d, fr->d, fr->len);
+  b->n++;
+  return 0;
+}
+
+static int big_cmp(const void *a, const void *b)
+{
+  const struct big_rec *x = a, *y = b;
+  if (x->t != y->t)
+    return x->t < y->t ? -1 : 1;
+  return x->n < y->n ? -1 : x->n > y->n;
+}
+
+static int big_session(struct big_set *b, uint32_t i, uint32_t *lcg)
+{
+  pg_writer sink;
+  pg_flow g;
+  pg_link l = link_of(PG_L2_ETH);
+  char cip[32];
+  int64_t t = (int64_t)i * 500, t2 = t;
+  size_t q, r;
+  pg_frame req;
+  int rc = 0;
+
+  *lcg = *lcg * 1103515245u + 12345u;
+  q = 20 + (*lcg >> 16) % 200;
+  *lcg = *lcg * 1103515245u + 12345u;
+  r = i % 50 == 17 ? 1460 : (*lcg >> 16) % 600;
+  memset(&sink, 0, sizeof(sink));
+  sink.fmt = PG_PCAP;
+  sink.snaplen = PG_DEFAULT_SNAPLEN;
+  sink.err = 1;
+  snprintf(cip, sizeof(cip), "10.1.%u.%u", i >> 8, i & 255);
+  pg_flow_init(&g, &sink, &l, cip, (uint16_t)(10000 + i), SRV, 80);
+  pg_flow_isn(&g, i * 2654435761u, ~i * 40503u);
+  pg_syn(&g, t);                 rc |= big_add(b, t, &g.last);
+  pg_synack(&g, t + 100);        rc |= big_add(b, t + 100, &g.last);
+  pg_ack(&g, t + 200, C);        rc |= big_add(b, t + 200, &g.last);
+  pg_data(&g, t + 300, C, q);    rc |= big_add(b, t + 300, &g.last);
+  req = g.last;
+  if (i % 16 == 5) {
+    t2 = t + MS(1200);
+    rc |= big_add(b, t2 + 300, &req);
+  }
+  if (r)
+    pg_data(&g, t2 + 400, S, r);
+  else
+    pg_ack(&g, t2 + 400, S);
+  rc |= big_add(b, t2 + 400, &g.last);
+  if (i % 20 == 7) {
+    pg_rst(&g, t2 + 500, S);     rc |= big_add(b, t2 + 500, &g.last);
+    return rc;
+  }
+  pg_fin(&g, t2 + 500, C);       rc |= big_add(b, t2 + 500, &g.last);
+  pg_fin(&g, t2 + 600, S);       rc |= big_add(b, t2 + 600, &g.last);
+  pg_ack(&g, t2 + 700, C);       rc |= big_add(b, t2 + 700, &g.last);
+  return rc;
+}
+
+static int c_pcapread_big(const char *path)
+{
+  /* where the record after a padded one starts: d bytes before a block
+     end (d < 0: after it, the padded record crossing it by -d bytes) */
+  static const int32_t dist[11] = {0, 1, 2, 7, 8, 15, 16, 17, 66, -1, -17};
+  struct big_set b = {NULL, 0, 0};
+  pg_writer w;
+  pg_frame fr;
+  uint64_t off = 24, target;
+  uint32_t i, lcg = 777u, k = 1, pad;
+  int rc = 0;
+
+  for (i = 0; i < BIG_SESSIONS && rc == 0; i++)
+    rc = big_session(&b, i, &lcg);
+  if (rc == 0) {
+    qsort(b.r, b.n, sizeof(b.r[0]), big_cmp);
+    rc = open_rd(&w, path, 0, PG_DEFAULT_SNAPLEN);
+  }
+  for (i = 0; rc == 0 && i < b.n; i++) {
+    uint32_t rlen = 16 + b.r[i].len;
+    target = (uint64_t)((int64_t)24 + (int64_t)k * RD_BLOCK -
+                        dist[(k - 1) % 11]);
+    pad = 0;
+    if (off + rlen > target) {          /* cannot happen: rlen < PADMAX */
+      fprintf(stderr, "mkpcap: %s: missed block %u\n", path, k);
+      w.err = EINVAL;
+      break;
+    }
+    if (target - (off + rlen) < BIG_PADMAX) {
+      pad = (uint32_t)(target - (off + rlen));
+      k++;
+    }
+    fr.len = b.r[i].len;
+    memcpy(fr.d, b.r[i].d, b.r[i].len);
+    rec_at(&w, b.r[i].t, &fr, b.r[i].len + pad);
+    off += rlen + pad;
+  }
+  for (i = 0; i < b.n; i++)
+    free(b.r[i].d);
+  free(b.r);
+  if (rc != 0) {
+    fprintf(stderr, "mkpcap: %s: out of memory\n", path);
+    return -1;
+  }
   return finish(&w);
 }
 
@@ -1840,6 +2335,22 @@ static const struct {
   {"ng_blocklen_odd.pcapng", c_ng_blocklen_odd},
   {"ng_trailer.pcapng", c_ng_trailer},
   {"ng_ts_huge.pcapng", c_ng_ts_huge},
+  {"pcapread_ns_be.pcap", c_pcapread_ns_be},
+  {"pcapread_ns_le.pcap", c_pcapread_ns_le},
+  {"pcapread_snap60.pcap", c_pcapread_snap60},
+  {"pcapread_snap60_tail.pcap", c_pcapread_snap60_tail},
+  {"pcapread_caplen300k.pcap", c_pcapread_caplen300k},
+  {"pcapread_caplen262145.pcap", c_pcapread_caplen262145},
+  {"pcapread_caplen_wrap.pcap", c_pcapread_caplen_wrap},
+  {"pcapread_hdronly.pcap", c_pcapread_hdronly},
+  {"pcapread_cuthdr.pcap", c_pcapread_cuthdr},
+  {"pcapread_topbit.pcap", c_pcapread_topbit},
+  {"pcapread_topbit_be.pcap", c_pcapread_topbit_be},
+  {"pcapread_topbit_ns.pcap", c_pcapread_topbit_ns},
+  {"pcapread_topbit_ns_be.pcap", c_pcapread_topbit_ns_be},
+  {"pcapread_jumbo.pcap", c_pcapread_jumbo},
+  {"pcapread_blockend.pcap", c_pcapread_blockend},
+  {"pcapread_blockcut.pcap", c_pcapread_blockcut},
 };
 
 /* Large cases, written only when named: mkpcap OUTDIR synflood ... */
@@ -1850,6 +2361,7 @@ static const struct {
   {"synflood.pcap", c_synflood},
   {"synflood_250k.pcap", c_synflood_250k},
   {"segflood.pcap", c_segflood},
+  {"pcapread_big.pcap", c_pcapread_big},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
