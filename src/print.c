@@ -548,7 +548,10 @@ static void print_hex(struct printer *pr, const uint8_t *frame, uint32_t len)
     for (i = off; i < end; i += 16) {
         line_begin(pr, &l, COLOR_NONE);
         put_str(&l, "        0x");
-        for (j = 16; j > 0; j -= 4)
+        /* At least four digits, more past 64 KiB (as tcpdump's %04x). */
+        for (j = 32; j > 16 && (i >> (j - 4)) == 0; j -= 4)
+            ;
+        for (; j > 0; j -= 4)
             put_char(&l, digits[(i >> (j - 4)) & 15]);
         put_str(&l, ": ");
         for (j = 0; j < 16; j++) {
