@@ -39,9 +39,14 @@
 #define DETAIL_BYTES        256     /* covers link + IP + TCP headers */
 #define DPI_TEXT_MAX        4096    /* DPI lines kept per packet */
 
+/* Pools grow in chunks of 4096 entries (the session pool and its HTTP
+ * state always; man LIMITS).  A segment pool allowed more than
+ * BIG_POOL_ABOVE entries uses chunks of 65536, which huge pages back. */
 #define CHUNK_SHIFT 12
 #define CHUNK_ELEMS (1u << CHUNK_SHIFT)
 #define CHUNK_MASK  (CHUNK_ELEMS - 1)
+#define BIG_CHUNK_SHIFT 16
+#define BIG_POOL_ABOVE  (1u << 18)
 
 enum idle_list { LIST_NONE = 0, LIST_SHORT, LIST_LONG, LIST_CLOSED,
                  LIST_COUNT };
@@ -56,6 +61,8 @@ struct pool {
     uint32_t used;
     uint32_t high;          /* slots ever handed out */
     uint32_t free_head;
+    uint32_t shift;         /* chunks of 1 << shift entries */
+    uint32_t mask;          /* (1 << shift) - 1 */
 };
 
 #define HUGE_PAGE ((size_t)2 << 20)
@@ -82,13 +89,17 @@ static void *block_alloc(size_t bytes)
     return p;
 }
 
-static int pool_init(struct pool *p, size_t elem_size, uint32_t limit)
+static int pool_init(struct pool *p, size_t elem_size, uint32_t limit,
+                     uint32_t shift)
 {
     memset(p, 0, sizeof(*p));
     p->elem_size = (uint32_t)elem_size;
     p->limit = limit;
     p->free_head = SEG_NONE;
-    p->nchunks = limit ? (limit + CHUNK_MASK) >> CHUNK_SHIFT : 16;
+    p->shift = shift;
+    p->mask = (1u << shift) - 1;
+    p->nchunks = limit ? (uint32_t)(((uint64_t)limit + p->mask) >> shift)
+                       : 16;
     p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
     return p->chunks ? 0 : -1;
 }
@@ -104,8 +115,8 @@ static void pool_destroy(struct pool *p)
 
 static void *pool_at(const struct pool *p, uint32_t idx)
 {
-    return p->chunks[idx >> CHUNK_SHIFT] +
-           (size_t)(idx & CHUNK_MASK) * p->elem_size;
+    return p->chunks[idx >> p->shift] +
+           (size_t)(idx & p->mask) * p->elem_size;
 }
 
 /* Returns an index, or SEG_NONE when the limit is reached (or no memory). */
@@ -124,7 +135,7 @@ static uint32_t pool_alloc(struct pool *p)
     }
     if ((p->limit && p->high >= p->limit) || p->high == SEG_NONE)
         return SEG_NONE;
-    c = p->high >> CHUNK_SHIFT;
+    c = p->high >> p->shift;
     if (c >= p->nchunks) {                  /* unlimited pools only */
         unsigned char **n = realloc(p->chunks, 2 * p->nchunks * sizeof(*n));
         if (n == NULL)
@@ -134,7 +145,7 @@ static uint32_t pool_alloc(struct pool *p)
         p->nchunks *= 2;
     }
     if (p->chunks[c] == NULL) {
-        p->chunks[c] = block_alloc((size_t)CHUNK_ELEMS * p->elem_size);
+        p->chunks[c] = block_alloc(((size_t)p->mask + 1) * p->elem_size);
         if (p->chunks[c] == NULL)
             return SEG_NONE;
     }
@@ -186,8 +197,8 @@ static struct session *sess_at(const struct tracker *tr, uint32_t idx)
 
 struct segment *tracker_segment(const struct tracker *tr, uint32_t idx)
 {
-    return (struct segment *)tr->segments.chunks[idx >> CHUNK_SHIFT] +
-           (idx & CHUNK_MASK);
+    return (struct segment *)tr->segments.chunks[idx >> tr->segments.shift] +
+           (idx & tr->segments.mask);
 }
 
 const struct store *tracker_store(const struct tracker *tr)
@@ -199,7 +210,7 @@ const struct store *tracker_store(const struct tracker *tr)
 static uint64_t pool_bound(const struct pool *p)
 {
     return (uint64_t)p->nchunks *
-           ((uint64_t)CHUNK_ELEMS * p->elem_size + sizeof(*p->chunks));
+           (((uint64_t)p->mask + 1) * p->elem_size + sizeof(*p->chunks));
 }
 
 uint64_t tracker_memory_bound(const struct tracker *tr)
@@ -529,7 +540,7 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
                             const struct tracker_hooks *hooks)
 {
     struct tracker *tr = calloc(1, sizeof(*tr));
-    uint32_t want;
+    uint32_t want, seg_limit;
     int l;
 
     if (tr == NULL)
@@ -546,11 +557,13 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
         tr->list_head[l] = tr->list_tail[l] = SEG_NONE;
     /* Opening SYNs do not count against -l (spec 5.2): the pool has room
      * for one per session on top of the -l others. */
+    seg_limit = cfg->segment_limit && cfg->session_limit
+                    ? cfg->segment_limit + cfg->session_limit : 0;
     if (pool_init(&tr->sessions, sizeof(struct session),
-                  cfg->session_limit) < 0 ||
-        pool_init(&tr->segments, sizeof(struct segment),
-                  cfg->segment_limit && cfg->session_limit
-                      ? cfg->segment_limit + cfg->session_limit : 0) < 0)
+                  cfg->session_limit, CHUNK_SHIFT) < 0 ||
+        pool_init(&tr->segments, sizeof(struct segment), seg_limit,
+                  seg_limit > BIG_POOL_ABOVE ? BIG_CHUNK_SHIFT
+                                             : CHUNK_SHIFT) < 0)
         goto fail;
     /* Buckets: a power of two at least twice the session limit. */
     want = cfg->session_limit ? cfg->session_limit : 32768;
