@@ -9,7 +9,9 @@
  *
  *   genload web N FILE           N short HTTP-like sessions (~20 packets)
  *   genload bulk P K FILE        K long sessions, P packets in total
- *   genload concurrent P C FILE  C sessions open at once, P packets in total
+ *   genload concurrent P C [S] FILE
+ *                                C sessions open at once, P packets in total;
+ *                                with S, S sessions in waves of C
  *   genload synflood S FILE      S unanswered SYNs, then one real session
  *
  * FILE may be - for standard output.  The seed is fixed (override with
@@ -490,14 +492,16 @@ struct rr {
     uint32_t phase;             /* bulk: position in D D A */
 };
 
-static void open_all(struct rr *r, uint32_t n, uint64_t *t, uint32_t gap)
+/* Sessions base .. base + n - 1 (distinct 4-tuples), 3 packets each. */
+static void open_all(struct rr *r, uint32_t n, uint32_t base, uint64_t *t,
+                     uint32_t gap)
 {
     uint32_t i;
 
     for (i = 0; i < n; i++) {
         struct flow *f = &r[i].f;
 
-        make_flow(f, i, i % 16);
+        make_flow(f, base + i, (base + i) % 16);
         r[i].cs = f->cisn;
         r[i].ss = f->sisn;
         emit(f, C2S, *t, r[i].cs++, 0, F_SYN, NULL, 0);
@@ -557,7 +561,7 @@ static void gen_bulk(uint64_t total, uint32_t k)
         exit(2);
     }
     r = alloc_rr(k, total, 6);
-    open_all(r, k, &t, 20);
+    open_all(r, k, 0, &t, 20);
     left = total - (uint64_t)k * 6;
     while (left) {
         for (i = 0; i < k; i++) {
@@ -588,44 +592,53 @@ static void gen_bulk(uint64_t total, uint32_t k)
  * concurrent: C sessions opened first (3 packets each), then data
  * round-robin across all of them (client request, server response,
  * alternately, 100-400 bytes, each ACKing the other), then all closed
- * (3 packets each), so all C sessions are open at once.
+ * (3 packets each), so all C sessions are open at once.  With S > C the
+ * same is done in S / C waves of C sessions (each wave P * C / S packets):
+ * S sessions in all, the same packets per session, C open at once.
  */
-static void gen_concurrent(uint64_t total, uint32_t c)
+static void gen_concurrent(uint64_t total, uint32_t c, uint32_t s_all)
 {
     struct rr *r;
-    uint64_t t = WEB_START_US, left;
-    uint32_t i;
+    uint64_t t = WEB_START_US, left, wave_total;
+    uint32_t i, w, waves = s_all / c;
 
-    if (total < (uint64_t)c * 6) {
-        fprintf(stderr, "genload: concurrent needs P >= 6 * C\n");
+    if (s_all % c != 0 || total < (uint64_t)s_all * 6) {
+        fprintf(stderr, "genload: concurrent needs S a multiple of C and "
+                "P >= 6 * S\n");
         exit(2);
     }
-    r = alloc_rr(c, total, 6);
-    open_all(r, c, &t, 2);
-    left = total - (uint64_t)c * 6;
-    while (left) {
-        for (i = 0; i < c; i++) {
-            struct rr *s = &r[i];
-            unsigned len = 100 + (s->ss + s->cs) % 301;
+    for (w = 0; w < waves; w++) {
+        wave_total = total / waves + (w == waves - 1 ? total % waves : 0);
+        r = alloc_rr(c, wave_total, 6);
+        open_all(r, c, w * c, &t, 2);
+        left = wave_total - (uint64_t)c * 6;
+        while (left) {
+            for (i = 0; i < c; i++) {
+                struct rr *s = &r[i];
+                unsigned len = 100 + (s->ss + s->cs) % 301;
 
-            if (!s->budget)
-                continue;
-            if (s->phase == 0) {
-                emit(&s->f, C2S, t, s->cs, s->ss, F_ACK | F_PSH, NULL, len);
-                s->cs += len;
-            } else {
-                emit(&s->f, S2C, t, s->ss, s->cs, F_ACK | F_PSH, NULL, len);
-                s->ss += len;
+                if (!s->budget)
+                    continue;
+                if (s->phase == 0) {
+                    emit(&s->f, C2S, t, s->cs, s->ss, F_ACK | F_PSH, NULL,
+                         len);
+                    s->cs += len;
+                } else {
+                    emit(&s->f, S2C, t, s->ss, s->cs, F_ACK | F_PSH, NULL,
+                         len);
+                    s->ss += len;
+                }
+                s->phase ^= 1;
+                s->budget--;
+                left--;
+                t += 2;
             }
-            s->phase ^= 1;
-            s->budget--;
-            left--;
-            t += 2;
         }
+        close_all(r, c, &t, 2);
+        free(r);
     }
-    close_all(r, c, &t, 2);
-    free(r);
-    fprintf(stderr, "genload: concurrent: %u sessions open at once\n", c);
+    fprintf(stderr, "genload: concurrent: %u sessions, %u open at once\n",
+            s_all, c);
 }
 
 /*
@@ -669,7 +682,9 @@ static void usage(void)
 {
     fputs("usage: genload web N FILE            N short HTTP-like sessions\n"
           "       genload bulk P K FILE         K long sessions, P packets\n"
-          "       genload concurrent P C FILE   C sessions open at once, P packets\n"
+          "       genload concurrent P C [S] FILE\n"
+          "                                     C sessions open at once (S in all,\n"
+          "                                     in waves of C; default S = C), P packets\n"
           "       genload synflood S FILE       S unanswered SYNs + 1 session\n"
           "FILE may be -; GENLOAD_SEED=n changes the fixed seed.\n", stderr);
     exit(2);
@@ -711,11 +726,11 @@ int main(int argc, char **argv)
         if (!k || k > 1000000)
             usage();
         gen_bulk(num(argv[2]), (uint32_t)k);
-    } else if (!strcmp(argv[1], "concurrent") && argc == 5) {
-        uint64_t c = num(argv[3]);
-        if (!c || c > (1u << 24))
+    } else if (!strcmp(argv[1], "concurrent") && (argc == 5 || argc == 6)) {
+        uint64_t c = num(argv[3]), all = argc == 6 ? num(argv[4]) : c;
+        if (!c || c > (1u << 24) || all < c || all > (1u << 24))
             usage();
-        gen_concurrent(num(argv[2]), (uint32_t)c);
+        gen_concurrent(num(argv[2]), (uint32_t)c, (uint32_t)all);
     } else if (!strcmp(argv[1], "synflood") && argc == 4) {
         gen_synflood(num(argv[2]));
     } else {

@@ -2,7 +2,7 @@
 # bench/run.sh - side-by-side benchmark of miruo, the floor and tcpdump.
 #
 #   bench/run.sh [--quick] [--rounds N] [--miruo PATH] [--dir DIR]
-#                [--data DIR] [--workloads "web bulk conc conc1k synflood"]
+#                [--data DIR] [--workloads "web bulk conc conc1k long1k synflood"]
 #                [--tshark] [--clean] [--report-only]
 #
 # Builds bench/genload, bench/floor and bench/timeit (gcc -O2) into
@@ -27,7 +27,7 @@ rounds=5
 quick=0
 miruo="$repo/src/miruo"
 dir=/tmp/miruo-bench
-workloads="web bulk conc conc1k synflood"
+workloads="web bulk conc conc1k long1k synflood"
 tshark=0
 data=""
 clean=0
@@ -75,7 +75,7 @@ log() { echo "run.sh: $*" >&2; }
 # before each timed run.
 is_tmpfs() { [ "$(stat -f -c %T "$1" 2>/dev/null)" = tmpfs ]; }
 if [ -z "$data" ]; then
-    need_kb=$([ "$quick" = 1 ] && echo 600000 || echo 4500000)
+    need_kb=$([ "$quick" = 1 ] && echo 700000 || echo 5000000)
     if is_tmpfs /dev/shm && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt "$need_kb" ] ||
        [ -d /dev/shm/miruo-bench ]; then
         data=/dev/shm/miruo-bench
@@ -99,7 +99,10 @@ cp "$miruo_src" "$bin/miruo-$miruo_sum"
 miruo=$bin/miruo-$miruo_sum
 
 # ---------------------------------------------------------------- workloads
-# name -> genload arguments; the 1k/200k pair has the same packet count.
+# name -> genload arguments.  conc and conc1k have the same sessions and
+# packets (200k sessions of 10 packets), all open at once or 1000 at a
+# time: only the number of open sessions differs.  long1k (information)
+# has the same packet count in 1000 long sessions.
 if [ "$quick" = 1 ]; then
     web_n=10000 bulk_p=200000 bulk_k=4 conc_p=200000 conc_c=20000 conc1k_c=100 syn_n=50000
 else
@@ -113,7 +116,8 @@ wl_args() {
     web) echo "web $web_n" ;;
     bulk) echo "bulk $bulk_p $bulk_k" ;;
     conc) echo "concurrent $conc_p $conc_c" ;;
-    conc1k) echo "concurrent $conc_p $conc1k_c" ;;
+    conc1k) echo "concurrent $conc_p $conc1k_c $conc_c" ;;
+    long1k) echo "concurrent $conc_p $conc1k_c" ;;
     synflood) echo "synflood $syn_n" ;;
     *) echo "run.sh: unknown workload $1" >&2; exit 2 ;;
     esac
@@ -140,7 +144,7 @@ wl_tools() {
     web) echo "floor floor-pread miruo miruo-all tcpdump$([ "$tshark" = 1 ] && echo ' tshark')" ;;
     bulk) echo "floor floor-pread miruo miruo-all tcpdump" ;;
     synflood) echo "floor miruo miruo-all tcpdump" ;;
-    conc|conc1k) echo "floor miruo-big miruo miruo-all tcpdump" ;;
+    conc|conc1k|long1k) echo "floor miruo-big miruo miruo-all tcpdump" ;;
     esac
 }
 
@@ -268,19 +272,22 @@ fi
         echo
     done
 
-    # per-packet time, 1k vs 200k sessions open at once (same packets)
-    case " $workloads " in *" conc "*) case " $workloads " in *" conc1k "*)
-        echo "### Concurrency: time per packet, $conc1k_c vs $conc_c sessions open at once ($conc_p packets each)"
+    # per-packet time, 1k vs 200k sessions open at once
+    for pair in "conc1k same sessions and packets, $conc1k_c open at a time" \
+                "long1k $conc1k_c long sessions, the same packet count (information)"; do
+        few=${pair%% *}
+        case " $workloads " in *" conc "*) case " $workloads " in *" $few "*)
+        echo "### Concurrency: time per packet, $conc1k_c vs $conc_c sessions open at once ($few: ${pair#* })"
         echo
         echo "| tool | ns/packet at $conc1k_c | ns/packet at $conc_c | change | CPU ns/packet at $conc1k_c | at $conc_c | change |"
         echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
         for t in floor miruo-big; do
-            awk -F'\t' -v t="$t" -v pk="$conc_p" -v label="$(tool_label "$t")" '
+            awk -F'\t' -v t="$t" -v few="$few" -v pk="$conc_p" -v label="$(tool_label "$t")" '
                 function median(a, k,   i, j, x) {
                     for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
                     return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
                 }
-                $2 == t && $1 == "conc1k" { a[++na] = $4; ac[na] = $5 + $6 }
+                $2 == t && $1 == few { a[++na] = $4; ac[na] = $5 + $6 }
                 $2 == t && $1 == "conc" { b[++nb] = $4; bc[nb] = $5 + $6 }
                 END {
                     x = median(a, na) / pk * 1e9; y = median(b, nb) / pk * 1e9
@@ -289,7 +296,8 @@ fi
                 }' "$res"
         done
         echo
-    ;; esac ;; esac
+        ;; esac ;; esac
+    done
 
     # targets of the performance issue
     echo "### Targets"
