@@ -90,6 +90,14 @@ void feed_frames(void *feed, const struct frame *f, unsigned n)
 
     if (n > CAPTURE_BATCH)
         n = CAPTURE_BATCH;
+    if (n == 1) {               /* live capture: nothing to look ahead at */
+        res[0] = decode_frame(fd->link, f->data, f->caplen, f->wire_len,
+                              f->ts_us, &pkt[0]);
+        hash[0] = res[0] == DECODE_TCP ? tracker_hash(fd->tracker, &pkt[0])
+                                       : 0;
+        feed_one(fd, f, res[0], &pkt[0], hash[0]);
+        return;
+    }
     for (i = 0; i < n + FEED_AHEAD; i++) {
         if (i < n) {
             res[i] = decode_frame(fd->link, f[i].data, f[i].caplen,

@@ -577,8 +577,13 @@ static int run(struct miruo *m)
         return EXIT_USAGE;
     }
     m->stats.memory_bound = tracker_memory_bound(m->tracker);
-    if (m->stats.memory_bound)
+    if (m->stats.memory_bound) {
         m->stats.memory_bound += BASE_MEMORY_BYTES;
+        if (capture_is_live(m->capture)) {  /* the kernel ring we map */
+            uint64_t ring_mib = cfg->buffer_mib ? cfg->buffer_mib : 2;
+            m->stats.memory_bound += ring_mib << 20;
+        }
+    }
     feed_init(&m->feed, &m->stats, m->tracker, m->link,
               capture_is_live(m->capture));
     m->feed.on_frame = on_frame;

@@ -56,7 +56,7 @@ struct config {
     uint32_t hex_length;        /* 0 = to the end of the packet */
     uint32_t snaplen;           /* --snaplen, 0 = default */
     int promisc;                /* -P clears it */
-    uint32_t buffer_mib;        /* -B: kernel buffer, 0 = default */
+    uint32_t buffer_mib;        /* -B: kernel ring, MiB; 0 = libpcap's */
     int dump_filter;            /* -d */
     const char *names_file;     /* --names */
     int write_names;            /* --write-names */

@@ -341,6 +341,39 @@ live_prompt() {
     check live/live_nothing_added_at_exit test "$(grep -c '^0001:[0-9]' "$WORK/live-live.early")" = "$lines"
 }
 
+# ---- -B: the size of the kernel ring miruo maps -----------------------------
+# The TPACKET_V3 ring is a mapping of the capture socket: its size shows
+# in /proc/PID/maps.  Default 8 MiB, -B MiB, -B 0 libpcap's 2 MiB; live
+# capture adds the ring to the statistics' Bound.
+live_ring_mib() {   # PID: size of its socket mapping in MiB
+    local range
+    range=$(grep -m1 ' socket:\[' "/proc/$1/maps" 2>/dev/null | cut -d' ' -f1)
+    [ -n "$range" ] && echo $(( (0x${range#*-} - 0x${range%-*}) / 1048576 ))
+}
+live_ring() {
+    local args want got bound
+    for args in "8" "-B 3:3" "-B 0:2"; do
+        want=${args##*:}
+        args=${args%:*}
+        [ "$args" = 8 ] && args=
+        # shellcheck disable=SC2086
+        if ! live_miruo ring -C0 -s 1 $args -i "$live_dev" tcp port 9; then
+            fail "live/ring_${want}mib" "miruo did not start"
+            live_stop "$live_pid"
+            continue
+        fi
+        got=$(live_ring_mib "$live_pid")
+        live_stop "$live_pid"
+        check "live/ring_${want}mib" test "${got:-0}" = "$want"
+    done
+    # The bound of the last run (-B 0) includes the 2 MiB ring: it is the
+    # file bound plus 2048 KB.
+    bound=$(sed -n 's/^Bound : \([0-9]*\)KB$/\1/p' "$WORK/live-ring.err" | tail -1)
+    "$MIRUO" -C0 -s 1 -f "$CASES/normal.pcap" >/dev/null 2>"$WORK/live-ring-file.err"
+    got=$(sed -n 's/^Bound : \([0-9]*\)KB$/\1/p' "$WORK/live-ring-file.err" | tail -1)
+    check live/ring_in_bound test "${bound:-0}" = "$(( ${got:-0} + 2048 ))"
+}
+
 if reason=$(live_setup); then
     trap live_cleanup EXIT
     if live_servers; then
@@ -348,6 +381,7 @@ if reason=$(live_setup); then
         live_open_session
         live_loss
         live_prompt
+        live_ring
     fi
     live_cleanup
     trap - EXIT
