@@ -48,6 +48,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+# shellcheck source=SCRIPTDIR/../tests/netns.sh
+. "$repo/tests/netns.sh"                # netns_pair
 rounds=3
 seconds=10
 conns=64
@@ -194,16 +196,8 @@ in_cli() { ip netns exec "$ns_cli" "$@"; }
 
 setup_net() {
     netns_made=1
-    if ! { ip netns add "$ns_srv" && ip netns add "$ns_cli" &&
-           ip link add "$if_srv" type veth peer name "$if_cli" &&
-           ip link set "$if_srv" netns "$ns_srv" &&
-           ip link set "$if_cli" netns "$ns_cli" &&
-           ip -n "$ns_srv" addr add "$ip_srv/24" dev "$if_srv" &&
-           ip -n "$ns_cli" addr add "$ip_cli/24" dev "$if_cli" &&
-           ip -n "$ns_srv" link set "$if_srv" up &&
-           ip -n "$ns_cli" link set "$if_cli" up &&
-           ip -n "$ns_srv" link set lo up &&
-           ip -n "$ns_cli" link set lo up; }; then
+    if ! netns_pair "$ns_srv" "$ns_cli" "$if_srv" "$if_cli" "$ip_srv" \
+            "$ip_cli" >/dev/null; then
         echo "live.sh: cannot create network namespaces and a veth pair" >&2
         exit 1
     fi
