@@ -48,8 +48,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-# shellcheck source=SCRIPTDIR/../tests/netns.sh
-. "$repo/tests/netns.sh"                # netns_pair
+# shellcheck source=SCRIPTDIR/../tests/lib.sh
+. "$repo/tests/lib.sh"                  # netns_pair, wait_for
 rounds=3
 seconds=10
 conns=64
@@ -213,15 +213,6 @@ setup_net() {
         net.ipv4.tcp_tw_reuse=1 >/dev/null
 }
 
-# wait_for FILE PATTERN: until FILE matches PATTERN (grep -E), ~5 s at most.
-wait_for() {
-    local _
-    for _ in $(seq 50); do
-        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 start_server() {
     ip netns exec "$ns_srv" "$tmp/liveload" server "$port" "$(nproc)" >"$tmp/server.log" 2>&1 &

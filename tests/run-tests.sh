@@ -63,19 +63,8 @@ done <"$T/TESTLIST"
 
 # ---- helpers for the groups that use real traffic ---------------------------
 
-# netns_pair (tests/netns.sh; bench/live.sh uses it too)
-. "$T/netns.sh"
-
-# wait_for FILE PATTERN : until FILE matches PATTERN (grep's basic regular
-# expressions), up to ~5 s.
-wait_for() {
-    local _
-    for _ in $(seq 50); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
+# netns_pair and wait_for (tests/lib.sh; bench/live.sh uses them too)
+. "$T/lib.sh"
 
 # ---- the other groups -------------------------------------------------------
 for group in "$T"/t-*.sh; do

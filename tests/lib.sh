@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# tests/netns.sh - the network-namespace helper shared by the test driver
-# (tests/run-tests.sh) and bench/live.sh.  Sourced, not run.
+# tests/lib.sh - shell helpers shared by the test driver (tests/run-tests.sh)
+# and bench/live.sh: netns_pair, wait_for.  Sourced, not run.
 
 # netns_pair NS_SRV NS_CLI IF_SRV IF_CLI SRV_IP CLI_IP : two network
 # namespaces joined by a veth pair on a /24, every link up.  On failure
@@ -20,4 +20,15 @@ netns_pair() {
         echo "cannot create network namespaces and a veth pair here"
         return 1
     fi
+}
+
+# wait_for FILE PATTERN : until FILE matches PATTERN (grep's basic regular
+# expressions), up to ~5 s.
+wait_for() {
+    local _
+    for _ in $(seq 50); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
 }
