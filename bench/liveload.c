@@ -406,6 +406,21 @@ static void slot_recycle(struct slot *s)
         cl.retry[cl.n_retry++] = (unsigned)(s - cl.slots);
 }
 
+/*
+ * After a read or write that returned n < 0: 1 when the slot is done with
+ * for now (the socket would block, or it failed and was recycled).
+ */
+static int slot_io_failed(struct slot *s, ssize_t n)
+{
+    if (n >= 0)
+        return 0;
+    if (errno != EAGAIN && errno != EINTR) {
+        cl.errors++;
+        slot_recycle(s);
+    }
+    return 1;
+}
+
 static void slot_connect(struct slot *s)
 {
     struct epoll_event ev;
@@ -469,13 +484,8 @@ static void client_drive(struct slot *s, uint32_t events)
             const unsigned char *req = s->last ? cl.req_close : cl.req_keep;
 
             n = write(s->fd, req + s->off, cl.req_len - s->off);
-            if (n < 0) {
-                if (errno == EAGAIN || errno == EINTR)
-                    return;
-                cl.errors++;
-                slot_recycle(s);
+            if (slot_io_failed(s, n))
                 return;
-            }
             cl.bytes_out += (unsigned long long)n;
             s->off += (uint32_t)n;
             if (s->off == cl.req_len) {
@@ -487,13 +497,8 @@ static void client_drive(struct slot *s, uint32_t events)
         case S_RECEIVING:
         case S_DRAINING:
             n = read(s->fd, scratch, sizeof(scratch));
-            if (n < 0) {
-                if (errno == EAGAIN || errno == EINTR)
-                    return;
-                cl.errors++;
-                slot_recycle(s);
+            if (slot_io_failed(s, n))
                 return;
-            }
             if (n == 0) {
                 if (s->state == S_RECEIVING && s->off < cl.resp_len)
                     cl.errors++;        /* closed before the response */
