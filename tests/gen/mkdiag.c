@@ -534,10 +534,7 @@ static int c_oneway(const char *path)
 /* table and main                                                      */
 /* ------------------------------------------------------------------ */
 
-static const struct {
-  const char *name;
-  int (*fn)(const char *path);
-} cases[] = {
+static const pg_case cases[] = {
   {"rx_rto.pcap", c_rx_rto},
   {"rx_fast.pcap", c_rx_fast},
   {"rx_spurious.pcap", c_rx_spurious},
@@ -561,65 +558,7 @@ static const struct {
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-/* NAME matches a case by file name or by stem (name up to the dot) */
-static int matches(const char *arg, const char *name)
-{
-  const char *dot = strchr(name, '.');
-  size_t n = dot ? (size_t)(dot - name) : strlen(name);
-  return strcmp(arg, name) == 0 || (strlen(arg) == n &&
-                                     strncmp(arg, name, n) == 0);
-}
-
-static int run(const char *dir, size_t i)
-{
-  char path[4096];
-  int n = snprintf(path, sizeof(path), "%s/%s", dir, cases[i].name);
-  if (n < 0 || (size_t)n >= sizeof(path)) {
-    fprintf(stderr, "mkdiag: path too long\n");
-    return -1;
-  }
-  if (cases[i].fn(path) != 0) {
-    fprintf(stderr, "mkdiag: failed to write %s\n", path);
-    return -1;
-  }
-  return 0;
-}
-
 int main(int argc, char **argv)
 {
-  size_t i;
-  int a, rc = 0;
-
-  if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-    for (i = 0; i < NCASES; i++)
-      printf("%s\n", cases[i].name);
-    return 0;
-  }
-  if (argc < 2 || argv[1][0] == '\0' ||
-      (argv[1][0] == '-' && argv[1][1] != '\0')) {
-    fprintf(stderr, "usage: mkdiag OUTDIR [NAME...]\n"
-                    "       mkdiag --list\n");
-    return 2;
-  }
-  if (argc == 2) {
-    for (i = 0; i < NCASES; i++)
-      if (run(argv[1], i) != 0)
-        return 1;
-    return 0;
-  }
-  for (a = 2; a < argc; a++) {
-    int found = 0;
-    for (i = 0; i < NCASES; i++) {
-      if (matches(argv[a], cases[i].name)) {
-        found = 1;
-        if (run(argv[1], i) != 0)
-          rc = 1;
-      }
-    }
-    if (!found) {
-      fprintf(stderr, "mkdiag: unknown case '%s'\n", argv[a]);
-      rc = 1;
-    }
-  }
-  return rc;
+  return pg_main(argc, argv, "mkdiag", cases, NCASES, NULL, 0);
 }

@@ -2245,10 +2245,7 @@ static int c_pcapread_big(const char *path)
 /* table and main                                                      */
 /* ------------------------------------------------------------------ */
 
-static const struct {
-  const char *name;
-  int (*fn)(const char *path);
-} cases[] = {
+static const pg_case cases[] = {
   {"normal.pcap", c_normal},
   {"normal_be.pcap", c_normal_be},
   {"normal_ns.pcap", c_normal_ns},
@@ -2354,10 +2351,7 @@ static const struct {
 };
 
 /* Large cases, written only when named: mkpcap OUTDIR synflood ... */
-static const struct {
-  const char *name;
-  int (*fn)(const char *path);
-} big_cases[] = {
+static const pg_case big_cases[] = {
   {"synflood.pcap", c_synflood},
   {"synflood_250k.pcap", c_synflood_250k},
   {"segflood.pcap", c_segflood},
@@ -2367,75 +2361,7 @@ static const struct {
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 #define NBIG (sizeof(big_cases) / sizeof(big_cases[0]))
 
-/* NAME matches a case by file name or by stem (name up to the dot) */
-static int matches(const char *arg, const char *name)
-{
-  const char *dot = strchr(name, '.');
-  size_t n = dot ? (size_t)(dot - name) : strlen(name);
-  return strcmp(arg, name) == 0 || (strlen(arg) == n &&
-                                     strncmp(arg, name, n) == 0);
-}
-
-static int run_case(const char *dir, const char *name,
-                    int (*fn)(const char *path))
-{
-  char path[4096];
-  int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-  if (n < 0 || (size_t)n >= sizeof(path)) {
-    fprintf(stderr, "mkpcap: path too long\n");
-    return -1;
-  }
-  if (fn(path) != 0) {
-    fprintf(stderr, "mkpcap: failed to write %s\n", path);
-    return -1;
-  }
-  return 0;
-}
-
 int main(int argc, char **argv)
 {
-  size_t i;
-  int a, rc = 0;
-
-  if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-    for (i = 0; i < NCASES; i++)
-      printf("%s\n", cases[i].name);
-    for (i = 0; i < NBIG; i++)
-      printf("%s (only when named)\n", big_cases[i].name);
-    return 0;
-  }
-  if (argc < 2 || argv[1][0] == '\0' ||
-      (argv[1][0] == '-' && argv[1][1] != '\0')) {
-    fprintf(stderr, "usage: mkpcap OUTDIR [NAME...]\n"
-                    "       mkpcap --list\n");
-    return 2;
-  }
-  if (argc == 2) {
-    for (i = 0; i < NCASES; i++)
-      if (run_case(argv[1], cases[i].name, cases[i].fn) != 0)
-        return 1;
-    return 0;
-  }
-  for (a = 2; a < argc; a++) {
-    int found = 0;
-    for (i = 0; i < NCASES; i++) {
-      if (matches(argv[a], cases[i].name)) {
-        found = 1;
-        if (run_case(argv[1], cases[i].name, cases[i].fn) != 0)
-          rc = 1;
-      }
-    }
-    for (i = 0; i < NBIG; i++) {
-      if (matches(argv[a], big_cases[i].name)) {
-        found = 1;
-        if (run_case(argv[1], big_cases[i].name, big_cases[i].fn) != 0)
-          rc = 1;
-      }
-    }
-    if (!found) {
-      fprintf(stderr, "mkpcap: unknown case '%s'\n", argv[a]);
-      rc = 1;
-    }
-  }
-  return rc;
+  return pg_main(argc, argv, "mkpcap", cases, NCASES, big_cases, NBIG);
 }

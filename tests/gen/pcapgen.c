@@ -775,3 +775,84 @@ void pg_data_bytes(pg_flow *f, int64_t t_us, int dir, const uint8_t *p,
   pg_emit(f, t_us, &f->last);
   f->nxt[dir] += (uint32_t)n;
 }
+
+/* ---- the generators' command line ------------------------------------ */
+
+/* NAME matches a case by file name or by stem (name up to the dot) */
+static int pg_matches(const char *arg, const char *name)
+{
+  const char *dot = strchr(name, '.');
+  size_t n = dot ? (size_t)(dot - name) : strlen(name);
+  return strcmp(arg, name) == 0 || (strlen(arg) == n &&
+                                     strncmp(arg, name, n) == 0);
+}
+
+static int pg_run_case(const char *prog, const char *dir, const pg_case *c)
+{
+  char path[4096];
+  int n = snprintf(path, sizeof(path), "%s/%s", dir, c->name);
+  if (n < 0 || (size_t)n >= sizeof(path)) {
+    fprintf(stderr, "%s: path too long\n", prog);
+    return -1;
+  }
+  if (c->fn(path) != 0) {
+    fprintf(stderr, "%s: failed to write %s\n", prog, path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Run the cases of `list` that ARG names; 1 when one failed, and
+   *found set when any matched. */
+static int pg_run_named(const char *prog, const char *dir, const char *arg,
+                        const pg_case *list, size_t n, int *found)
+{
+  size_t i;
+  int rc = 0;
+
+  for (i = 0; i < n; i++) {
+    if (pg_matches(arg, list[i].name)) {
+      *found = 1;
+      if (pg_run_case(prog, dir, &list[i]) != 0)
+        rc = 1;
+    }
+  }
+  return rc;
+}
+
+int pg_main(int argc, char **argv, const char *prog, const pg_case *cases,
+            size_t ncases, const pg_case *big, size_t nbig)
+{
+  size_t i;
+  int a, rc = 0;
+
+  if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+    for (i = 0; i < ncases; i++)
+      printf("%s\n", cases[i].name);
+    for (i = 0; i < nbig; i++)
+      printf("%s (only when named)\n", big[i].name);
+    return 0;
+  }
+  if (argc < 2 || argv[1][0] == '\0' ||
+      (argv[1][0] == '-' && argv[1][1] != '\0')) {
+    fprintf(stderr, "usage: %s OUTDIR [NAME...]\n"
+                    "       %s --list\n", prog, prog);
+    return 2;
+  }
+  if (argc == 2) {
+    for (i = 0; i < ncases; i++)
+      if (pg_run_case(prog, argv[1], &cases[i]) != 0)
+        return 1;
+    return 0;
+  }
+  for (a = 2; a < argc; a++) {
+    int found = 0;
+    rc |= pg_run_named(prog, argv[1], argv[a], cases, ncases, &found);
+    rc |= pg_run_named(prog, argv[1], argv[a], big, nbig, &found);
+    if (!found) {
+      fprintf(stderr, "%s: unknown case '%s'\n", prog, argv[a]);
+      rc = 1;
+    }
+  }
+  return rc;
+}

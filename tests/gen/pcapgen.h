@@ -291,4 +291,19 @@ void pg_fix_tcp(pg_flow *f, pg_frame *fr, int dir);
 void pg_frag4(const pg_frame *fr, size_t off, size_t n, int mf,
               pg_frame *out);
 
+/* ---- the generators' command line ------------------------------------ */
+
+/* A named case: writes one capture file at `path`, 0 on success. */
+typedef struct {
+  const char *name;
+  int (*fn)(const char *path);
+} pg_case;
+
+/* PROG OUTDIR [NAME...] writes every case (none of `big`) into OUTDIR,
+   or the named ones (a file name or its stem; big ones too); PROG --list
+   lists them.  Returns the exit status: 0, 1 on a failure or an unknown
+   name, 2 on a usage error. */
+int pg_main(int argc, char **argv, const char *prog, const pg_case *cases,
+            size_t ncases, const pg_case *big, size_t nbig);
+
 #endif
