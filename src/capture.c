@@ -452,16 +452,25 @@ void capture_describe(const struct capture *c, char *buf, size_t size)
                  capture_snaplen(c));
 }
 
+/* Queue a frame for the consumer (flush_frames() hands the queue on). */
+static void queue_frame(struct capture *c, int64_t ts_us, const uint8_t *data,
+                        uint32_t caplen, uint32_t wire_len)
+{
+    struct frame *f = &c->pending[c->npending++];
+
+    f->ts_us = ts_us;
+    f->data = data;
+    f->caplen = caplen;
+    f->wire_len = wire_len;
+}
+
 /*
  * One record of a file, or one packet of a live capture: number it, apply
- * the filter (files), -p and -c, the --snaplen cut, and queue it for the
- * consumer (flush_frames() hands the queue on while the data is valid).
+ * the filter (files), -p and -c, the --snaplen cut, and queue it.
  */
 static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
                     uint32_t caplen, uint32_t wire_len)
 {
-    struct frame *f;
-
     c->record++;
     if (c->first && c->record < c->first)
         return;
@@ -480,11 +489,7 @@ static void deliver(struct capture *c, int64_t ts_us, const uint8_t *data,
         if (pcap_offline_filter(&c->prog, &h, data) == 0)
             return;
     }
-    f = &c->pending[c->npending++];
-    f->ts_us = ts_us;
-    f->data = data;
-    f->caplen = caplen;
-    f->wire_len = wire_len;
+    queue_frame(c, ts_us, data, caplen, wire_len);
     c->delivered++;
     if ((c->count && c->delivered >= c->count) ||
         (c->last && c->record >= c->last))
@@ -570,14 +575,9 @@ static int loop_records(struct capture *c, volatile sig_atomic_t *stop,
         }
         if (c->records != NULL && pass_all(c)) {
             /* Nothing to select or cut: every record goes on as it is. */
-            for (i = 0; i < n; i++) {
-                struct frame *f = &c->pending[i];
-                f->ts_us = timeval_us(rec[i].sec, rec[i].usec);
-                f->data = rec[i].data;
-                f->caplen = rec[i].caplen;
-                f->wire_len = rec[i].wire_len;
-            }
-            c->npending = (unsigned)n;
+            for (i = 0; i < n; i++)
+                queue_frame(c, timeval_us(rec[i].sec, rec[i].usec),
+                            rec[i].data, rec[i].caplen, rec[i].wire_len);
             c->record += (unsigned)n;
             c->delivered += (unsigned)n;
         } else {

@@ -15,8 +15,8 @@
 #include "session.h"
 #include "stats.h"
 
-#define SESSION_AHEAD 4         /* frames between bucket and session loads */
-#define FEED_AHEAD    8         /* frames between decoding and feeding */
+#define FEED_AHEAD    8         /* frames between decoding and feeding; the
+                                 * session is loaded halfway between */
 
 void feed_init(struct feed *fd, struct stats *st, struct tracker *tr,
                enum link_kind link, int live)
@@ -86,33 +86,33 @@ void feed_frames(void *feed, const struct frame *f, unsigned n)
     struct packet pkt[CAPTURE_BATCH];
     enum decode_result res[CAPTURE_BATCH];
     uint32_t hash[CAPTURE_BATCH];
-    unsigned i, j;
+    unsigned i, j, ahead, session_ahead;
 
+    if (n == 0)
+        return;
     if (n > CAPTURE_BATCH)
         n = CAPTURE_BATCH;
-    if (n == 1) {               /* live capture: nothing to look ahead at */
-        res[0] = decode_frame(fd->link, f->data, f->caplen, f->wire_len,
-                              f->ts_us, &pkt[0]);
-        hash[0] = res[0] == DECODE_TCP ? tracker_hash(fd->tracker, &pkt[0])
-                                       : 0;
-        feed_one(fd, f, res[0], &pkt[0], hash[0]);
-        return;
-    }
-    for (i = 0; i < n + FEED_AHEAD; i++) {
+    /* Look ahead no further than the batch reaches: a lone frame (live
+     * capture) is decoded and fed at once, with nothing to prefetch. */
+    ahead = n - 1 < FEED_AHEAD ? n - 1 : FEED_AHEAD;
+    session_ahead = ahead / 2;
+    for (i = 0; i < n + ahead; i++) {
         if (i < n) {
             res[i] = decode_frame(fd->link, f[i].data, f[i].caplen,
                                   f[i].wire_len, f[i].ts_us, &pkt[i]);
             hash[i] = 0;
             if (res[i] == DECODE_TCP) {
                 hash[i] = tracker_hash(fd->tracker, &pkt[i]);
-                tracker_prefetch_bucket(fd->tracker, hash[i]);
+                if (ahead > 0)
+                    tracker_prefetch_bucket(fd->tracker, hash[i]);
             }
         }
-        j = i - SESSION_AHEAD;
-        if (i >= SESSION_AHEAD && j < n && res[j] == DECODE_TCP)
+        j = i - session_ahead;
+        if (session_ahead > 0 && i >= session_ahead && j < n &&
+            res[j] == DECODE_TCP)
             tracker_prefetch_session(fd->tracker, hash[j]);
-        j = i - FEED_AHEAD;
-        if (i >= FEED_AHEAD)
+        j = i - ahead;
+        if (i >= ahead)
             feed_one(fd, &f[j], res[j], &pkt[j], hash[j]);
     }
 }

@@ -149,16 +149,18 @@ static void on_second(void *ctx, int64_t now_us)
         writer_flush(m->flagged, m->errbuf);
 }
 
-static void save_frame(struct miruo *m, int64_t ts_us, const uint8_t *data,
-                       uint32_t caplen, uint32_t wire_len)
+/* A frame into -w's or -W's file; the first error is reported, and
+ * stops all writing. */
+static void write_frame(struct miruo *m, struct writer *w, const char *path,
+                        int64_t ts_us, const uint8_t *data, uint32_t caplen,
+                        uint32_t wire_len, const char *comment)
 {
     char err[WRITER_ERRBUF_SIZE];
 
     if (m->write_failed)
         return;
-    if (writer_write(m->writer, ts_us, data, caplen, wire_len, NULL,
-                     err) < 0) {
-        fprintf(stderr, "miruo: %s: %s\n", m->cfg->write_file, err);
+    if (writer_write(w, ts_us, data, caplen, wire_len, comment, err) < 0) {
+        fprintf(stderr, "miruo: %s: %s\n", path, err);
         m->write_failed = 1;
     }
 }
@@ -205,7 +207,8 @@ static void on_frame(void *ctx, const struct frame *f)
     if (m->show_progress && (m->stats.packets & 0xFFFF) == 0)
         show_progress(m, 0);
     if (m->writer != NULL)
-        save_frame(m, f->ts_us, f->data, f->caplen, f->wire_len);
+        write_frame(m, m->writer, m->cfg->write_file, f->ts_us, f->data,
+                    f->caplen, f->wire_len, NULL);
     check_report_request(m);
 }
 
@@ -307,15 +310,8 @@ static void write_flagged(struct miruo *m, int64_t ts_us,
                           const uint8_t *data, uint32_t caplen,
                           uint32_t wire_len, const char *comment)
 {
-    char err[WRITER_ERRBUF_SIZE];
-
-    if (m->write_failed)
-        return;
-    if (writer_write(m->flagged, ts_us, data, caplen, wire_len, comment,
-                     err) < 0) {
-        fprintf(stderr, "miruo: %s: %s\n", m->cfg->flagged_file, err);
-        m->write_failed = 1;
-    }
+    write_frame(m, m->flagged, m->cfg->flagged_file, ts_us, data, caplen,
+                wire_len, comment);
 }
 
 /*

@@ -1158,11 +1158,6 @@ void tracker_prefetch_session(const struct tracker *tr, uint32_t h)
         __builtin_prefetch(at + off, 1);
 }
 
-void tracker_packet(struct tracker *tr, const struct packet *p)
-{
-    tracker_packet_hashed(tr, p, hash_flow(tr, p));
-}
-
 void tracker_packet_hashed(struct tracker *tr, const struct packet *p,
                            uint32_t h)
 {

@@ -206,14 +206,12 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
                             const struct tracker_hooks *hooks);
 void tracker_free(struct tracker *tr);
 
-/* Feed one decoded TCP packet. */
-void tracker_packet(struct tracker *tr, const struct packet *pkt);
-
 /*
- * The same in steps, for a batch of packets decoded ahead: hash a packet
- * and start loading its hash bucket; a few packets later start loading
- * the session the bucket names; then feed it with its hash.  The first
- * two only warm the caches and change nothing.
+ * Feed decoded TCP packets, in steps so that a batch decoded ahead can
+ * overlap its cache misses (feed.c): hash a packet and start loading its
+ * hash bucket; a few packets later start loading the session the bucket
+ * names; then feed it with its hash.  The first two only warm the caches
+ * and change nothing.
  */
 uint32_t tracker_hash(const struct tracker *tr, const struct packet *pkt);
 void tracker_prefetch_bucket(const struct tracker *tr, uint32_t hash);
