@@ -206,6 +206,19 @@ time.sleep(30)
     check live/open_one_session test "$(grep -c '^000[0-9] ' "$out")" = 1
 }
 
+# live_drop_rule NS RULE : table inet miruotest in namespace NS, its input
+# chain holding RULE (an nftables drop rule).  Errors in live-nft.err.
+live_drop_rule() {
+    ip netns exec "$1" nft -f - 2>"$WORK/live-nft.err" <<EOF
+table inet miruotest {
+    chain in {
+        type filter hook input priority 0; policy accept;
+        $2
+    }
+}
+EOF
+}
+
 # ---- real loss: nftables drops packets, TCP retransmits ---------------------
 # The drops happen behind the capture point, on the receiving side: miruo
 # sees the lost original and then its retransmission.  (Dropped in the
@@ -226,27 +239,11 @@ live_loss() {
         skip live/loss "nft not installed"
         return
     fi
-    if ! ip netns exec "$live_ns_srv" nft -f - 2>"$WORK/live-nft.err" <<'EOF'
-table inet miruotest {
-    chain in {
-        type filter hook input priority 0; policy accept;
-        tcp dport 8081 ip length > 100 numgen inc mod 2 0 drop
-    }
-}
-EOF
-    then
-        skip live/loss "cannot load nftables rules: $(head -c 200 "$WORK/live-nft.err")"
-        return
-    fi
-    if ! ip netns exec "$live_ns_cli" nft -f - 2>"$WORK/live-nft.err" <<'EOF'
-table inet miruotest {
-    chain in {
-        type filter hook input priority 0; policy accept;
-        tcp sport 8081 ip length > 100 numgen inc mod 5 0 drop
-    }
-}
-EOF
-    then
+    # Every 2nd data packet to the server, every 5th to the client.
+    if ! live_drop_rule "$live_ns_srv" \
+            "tcp dport 8081 ip length > 100 numgen inc mod 2 0 drop" ||
+       ! live_drop_rule "$live_ns_cli" \
+            "tcp sport 8081 ip length > 100 numgen inc mod 5 0 drop"; then
         skip live/loss "cannot load nftables rules: $(head -c 200 "$WORK/live-nft.err")"
         return
     fi
