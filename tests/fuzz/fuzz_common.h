@@ -15,8 +15,35 @@
 #include "decode.h"
 #include "feed.h"
 #include "options.h"
+#include "print.h"
 #include "session.h"
 #include "stats.h"
+
+/*
+ * The printer and the session table wired as src/main.c wires them (less
+ * the other outputs), frames going in through *fd.  Out of memory is a
+ * harness failure: it aborts.  Free with tracker_free(fd->tracker) and
+ * printer_free().
+ */
+static inline struct printer *fuzz_wire(const struct config *cfg,
+                                        struct stats *st, struct feed *fd,
+                                        enum link_kind link, int out_fd)
+{
+    struct tracker_hooks hooks;
+    struct printer *pr = printer_new(cfg, st, out_fd);
+
+    if (pr == NULL)
+        abort();
+    memset(&hooks, 0, sizeof(hooks));
+    hooks.session_end = printer_session_end;
+    hooks.segment_stored = printer_segment_stored;
+    hooks.ctx = pr;
+    feed_init(fd, st, tracker_new(cfg, st, &hooks), link, 0);
+    if (fd->tracker == NULL)
+        abort();
+    printer_set_link(pr, link);
+    return pr;
+}
 
 /*
  * Parse a fixed command line (NULL-terminated) exactly as the real CLI

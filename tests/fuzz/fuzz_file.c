@@ -88,7 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static volatile sig_atomic_t stop;
     char errbuf[CAPTURE_ERRBUF_SIZE];
-    struct tracker_hooks hooks;
     struct printer *pr;
     struct config *cfg;
     struct run r;
@@ -114,18 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     r.link = capture_link(r.cap);
-    pr = printer_new(cfg, &r.stats, out_fd);
-    if (pr == NULL)
-        abort();
-    memset(&hooks, 0, sizeof(hooks));
-    hooks.session_end = printer_session_end;
-    hooks.segment_stored = printer_segment_stored;
-    hooks.ctx = pr;
-    feed_init(&r.feed, &r.stats, tracker_new(cfg, &r.stats, &hooks),
-              r.link, 0);
-    if (r.feed.tracker == NULL)
-        abort();
-    printer_set_link(pr, r.link);
+    pr = fuzz_wire(cfg, &r.stats, &r.feed, r.link, out_fd);
     capture_describe(r.cap, errbuf, sizeof(errbuf));
     errbuf[0] = '\0';
     if (capture_loop(r.cap, on_frames, NULL, &r, &stop, errbuf) < 0 &&

@@ -69,7 +69,6 @@ struct run {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint32_t extra[4] = { 0, 1, 100, 1460 };
-    struct tracker_hooks hooks;
     struct printer *pr;
     struct capture_counts cc;
     struct cpu_meter cpu;
@@ -83,18 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memset(&r, 0, sizeof(r));
     r.cfg = &cfgs[data[0] % 3];
-    pr = printer_new(r.cfg, &r.stats, out_fd);
-    if (pr == NULL)
-        abort();
-    memset(&hooks, 0, sizeof(hooks));
-    hooks.session_end = printer_session_end;
-    hooks.segment_stored = printer_segment_stored;
-    hooks.ctx = pr;
-    feed_init(&r.feed, &r.stats, tracker_new(r.cfg, &r.stats, &hooks),
-              LINK_ETHERNET, 0);
-    if (r.feed.tracker == NULL)
-        abort();
-    printer_set_link(pr, LINK_ETHERNET);
+    pr = fuzz_wire(r.cfg, &r.stats, &r.feed, LINK_ETHERNET, out_fd);
 
     while (pos + 3 <= size) {
         uint32_t len = (uint32_t)data[pos] << 8 | data[pos + 1];
