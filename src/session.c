@@ -41,7 +41,8 @@
 
 /* Pools grow in chunks of 4096 entries (the session pool and its HTTP
  * state always; man LIMITS).  A segment pool allowed more than
- * BIG_POOL_ABOVE entries uses chunks of 65536, which huge pages back. */
+ * BIG_POOL_ABOVE entries uses chunks of 65536: fewer, larger blocks to
+ * fault in at once (block_alloc). */
 #define CHUNK_SHIFT 12
 #define CHUNK_ELEMS (1u << CHUNK_SHIFT)
 #define CHUNK_MASK  (CHUNK_ELEMS - 1)
