@@ -363,19 +363,9 @@ diag_setup() {
 
 diag_write_scripts() {
     cat >"$diag_dir/server.py" <<'PY'
-# The servers, one thread per port; prints "ready" once all listen.
-import socket, sys, threading, time
-
-ADDR = sys.argv[1]
-
-def read_line(c):
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = c.recv(100)
-        if not chunk:
-            break
-        data += chunk
-    return data
+# The servers, one thread per port (tests/netscenes.py).
+import socket, sys, time
+from netscenes import read_line, serve
 
 def zerowin(c):
     time.sleep(3.0)                     # not reading: the window closes
@@ -404,42 +394,20 @@ def idle(c):
     c.sendall(b"hello\n")
     time.sleep(30)                      # the RST comes from elsewhere
 
-SERVE = {8201: zerowin, 8202: bulk, 8203: bulk, 8204: slow, 8205: idle}
-
-def loop(sock, fn):
-    while True:
-        c, _ = sock.accept()
-        threading.Thread(target=fn, args=(c,), daemon=True).start()
-
-for port, fn in SERVE.items():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if fn is zerowin:   # inherited by the accepted socket
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.bind((ADDR, port))
-    s.listen(8)
-    threading.Thread(target=loop, args=(s, fn), daemon=True).start()
-print("ready", flush=True)
-while True:
-    time.sleep(60)
+serve(sys.argv[1], {8201: zerowin, 8202: bulk, 8203: bulk, 8204: slow,
+                    8205: idle}, rcvbuf={8201: 4096})
 PY
     cat >"$diag_dir/client.py" <<'PY'
-# The clients, all at once; prints "NAME OUTCOME" per scenario, sorted.
-import socket, sys, threading, time
+# The clients, all at once; prints "NAME OUTCOME" per scenario, sorted
+# (tests/netscenes.py).
+import socket, sys, time
+from netscenes import read_all, read_line, results, run
+import netscenes
 
 ADDR = sys.argv[1]
-results = {}
 
 def connect(port):
-    return socket.create_connection((ADDR, port), timeout=15)
-
-def read_all(s):
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
+    return netscenes.connect(ADDR, port, 15)
 
 def zerowin():
     try:
@@ -482,12 +450,7 @@ def rst():
     try:
         s = connect(8205)
         s.sendall(b"request\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = s.recv(100)
-            if not chunk:
-                break
-            data += chunk
+        data = read_line(s)
         if data != b"hello\n":
             results["rst"] = "bad-hello:%r" % data
             return
@@ -498,16 +461,8 @@ def rst():
     except Exception as e:
         results["rst"] = "error:%s" % type(e).__name__
 
-threads = [threading.Thread(target=f, args=a) for f, a in [
-    (zerowin, ()), (bulk, ("loss_after", 8202)), (bulk, ("local_drop", 8203)),
-    (slow, ()), (rst, ()),
-]]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-for name in sorted(results):
-    print(name, results[name])
+run([(zerowin, ()), (bulk, ("loss_after", 8202)), (bulk, ("local_drop", 8203)),
+     (slow, ()), (rst, ())])
 PY
     cat >"$diag_dir/inject.py" <<'PY'
 # Forge a middlebox's RST into an idle connection.
@@ -639,7 +594,8 @@ diag_real() {
     local server_pid tcpdump_pid inject_pid
     diag_write_scripts
 
-    ip netns exec "$diag_ns_srv" python3 "$d/server.py" $diag_srv_ip \
+    ip netns exec "$diag_ns_srv" env PYTHONPATH="$T" \
+        python3 "$d/server.py" $diag_srv_ip \
         >"$d/server.log" 2>&1 &
     server_pid=$!
     diag_pids="$diag_pids $server_pid"
@@ -696,7 +652,8 @@ table inet miruo_diag {
 NFT
     diag_is diag/real/nft_rules $nft_rc 0
 
-    ip netns exec "$diag_ns_cli" python3 "$d/client.py" $diag_srv_ip \
+    ip netns exec "$diag_ns_cli" env PYTHONPATH="$T" \
+        python3 "$d/client.py" $diag_srv_ip \
         >"$d/client.out" 2>&1
     diag_is diag/real/clients "$(tr '\n' ' ' <"$d/client.out")" \
         "local_drop got loss_after got rst reset slow answered zerowin sent "

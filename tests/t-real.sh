@@ -124,18 +124,9 @@ real_fact() {
 
 real_write_scripts() {
     cat >"$WORK/real-server.py" <<'PY'
-# The servers, one thread per port; prints "ready" once all listen.
-import socket, struct, sys, threading, time
-
-ADDR = sys.argv[1]
-
-def read_line(c):
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = c.recv(100)
-        if not chunk:
-            break
-        data += chunk
+# The servers, one thread per port (tests/netscenes.py).
+import socket, struct, sys, time
+from netscenes import read_line, serve
 
 def answer(c, wait):
     read_line(c)
@@ -154,48 +145,30 @@ def linger(c):
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     c.close()
 
-SERVE = {
+serve(sys.argv[1], {
     8100: lambda c: answer(c, 0),
     8101: lambda c: answer(c, 2.0),
     8106: lambda c: answer(c, 1.5),
     8102: hold,
     8104: linger,
     8105: lambda c: answer(c, 0),
-}
-
-def loop(sock, fn):
-    while True:
-        c, _ = sock.accept()
-        threading.Thread(target=fn, args=(c,), daemon=True).start()
-
-for port, fn in SERVE.items():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((ADDR, port))
-    s.listen(8)
-    threading.Thread(target=loop, args=(s, fn), daemon=True).start()
-print("ready", flush=True)
-while True:
-    time.sleep(60)
+})
 PY
     cat >"$WORK/real-client.py" <<'PY'
-# The clients, all at once; prints "NAME OUTCOME" per scenario, sorted.
-# Touches argv[2] just before the SYN-ACK-drop client connects.
-import socket, sys, threading, time
+# The clients, all at once; prints "NAME OUTCOME" per scenario, sorted
+# (tests/netscenes.py).  Touches argv[2] just before the SYN-ACK-drop
+# client connects.
+import sys, time
+from netscenes import results, run
+import netscenes
 
 ADDR, MARK = sys.argv[1], sys.argv[2]
-results = {}
 
 def connect(port):
-    return socket.create_connection((ADDR, port), timeout=8)
+    return netscenes.connect(ADDR, port, 8)
 
 def read_all(s):
-    data = b""
-    while True:
-        chunk = s.recv(100)
-        if not chunk:
-            return data
-        data += chunk
+    return netscenes.read_all(s, 100)
 
 def ask(name, port, wait_min, linger=0.0):
     try:
@@ -255,7 +228,7 @@ def synack_drop():
     if results["synack_drop"] == "answered" and took < 1.0:
         results["synack_drop"] = "no-syn-retransmission:%.3f" % took
 
-threads = [threading.Thread(target=f, args=a) for f, a in [
+run([
     (synack_drop, ()),
     (ask, ("quick", 8100, 0)),
     (ask, ("delay", 8101, 2.0, 0.25)),
@@ -263,13 +236,7 @@ threads = [threading.Thread(target=f, args=a) for f, a in [
     (hold, ()),
     (refused, ()),
     (linger, ()),
-]]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-for name in sorted(results):
-    print(name, results[name])
+])
 PY
     cat >"$WORK/real-analyse.py" <<'PY'
 # Facts, one "KEY VALUE" a line, from miruo's outputs and tcpdump's view.
@@ -484,7 +451,8 @@ real_run() {
     real_write_scripts
 
     # ---- servers ------------------------------------------------------------
-    ip netns exec "$real_ns_srv" python3 "$WORK/real-server.py" $real_srv_ip \
+    ip netns exec "$real_ns_srv" env PYTHONPATH="$T" \
+        python3 "$WORK/real-server.py" $real_srv_ip \
         >"$WORK/real-server.log" 2>&1 &
     real_server_pid=$!
     local listening=0
@@ -537,7 +505,8 @@ table inet miruo_real {
 }
 NFT
     rm -f "$WORK/real-e-started"
-    ip netns exec "$real_ns_cli" python3 "$WORK/real-client.py" $real_srv_ip \
+    ip netns exec "$real_ns_cli" env PYTHONPATH="$T" \
+        python3 "$WORK/real-client.py" $real_srv_ip \
         "$WORK/real-e-started" >"$WORK/real-client.out" 2>&1 &
     real_client_pid=$!
     for _ in $(seq 100); do
