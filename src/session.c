@@ -76,10 +76,10 @@ struct pool {
  * as they are touched), which costs the kernel a fifth less than a fault
  * per page.  Plain pages, not transparent huge pages: on the virtual
  * machines measured, a huge page's first touch cost anything from 0.1 to
- * 0.6 s per 270 MB from one run to the next (the host backs freed 2 MiB
- * blocks lazily), 4 KiB pages a steady 0.2 s (bench/README.md).  What is
- * resident never exceeds `use` plus what is touched (tracker_memory_bound
- * holds).
+ * 0.6 s per 270 MB from one run to the next (most likely the host backs
+ * freed 2 MiB blocks lazily), 4 KiB pages a steady 0.15-0.2 s
+ * (bench/README.md).  What is resident never exceeds `use` plus what is
+ * touched (tracker_memory_bound holds).
  */
 static void *block_alloc(size_t bytes, size_t use)
 {
