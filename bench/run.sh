@@ -317,8 +317,8 @@ fi
             return median(a, k)
         }
         function ratio(w, t, usecpu,   f, m) { f = med(w, "floor", usecpu); m = med(w, t, usecpu); return (f > 0 && m > 0) ? m / f : "none" }
-        function rise(usecpu,   a, b) {
-            a = med("conc1k", "miruo-big", usecpu); b = med("conc", "miruo-big", usecpu)
+        function rise(usecpu, t,   a, b) {
+            a = med("conc1k", t, usecpu); b = med("conc", t, usecpu)
             return (a > 0 && b > 0) ? (b / a - 1) * 100 : "none"
         }
         function row(name, x, limit, fmt, xc) {
@@ -330,7 +330,9 @@ fi
             row("web, `--all -C0` <= 2x floor", ratio("web", "miruo-all"), 2.0, "%.2fx", ratio("web", "miruo-all", 1))
             row("bulk, default mode <= 1.5x floor", ratio("bulk", "miruo"), 1.5, "%.2fx", ratio("bulk", "miruo", 1))
             row("concurrent, `" big "` <= 2x floor", ratio("conc", "miruo-big"), 2.0, "%.2fx", ratio("conc", "miruo-big", 1))
-            row("time/packet rise, few -> many open sessions <= +30%", rise(), 30, "%+.0f%%", rise(1))
+            row("time/packet rise, few -> many open sessions <= +30%", rise(0, "miruo-big"), 30, "%+.0f%%", rise(1, "miruo-big"))
+            if (rise(0, "floor") != "none")
+                printf "| the floor'"'"'s own rise on the same pair (information) | %+.0f%% | - | %+.0f%% |\n", rise(0, "floor"), rise(1, "floor")
             if (maxrss) printf "| peak RSS, default limits, every workload <= 16 MB | %.1f MB (%s) | %s | - |\n", maxrss / 1024, maxrss_at, maxrss <= 16384 ? "PASS" : "FAIL"
         }' "$res"
     echo
