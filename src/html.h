@@ -1,12 +1,13 @@
 /*
  * html.h - the HTML report (--html=FILE, --html-max=N).
  *
- * html.c owns the one self-contained page written at exit: inline CSS and
- * SVG, no script, no external resource, every text from the capture
- * escaped.  It holds the capture summary, the triage report as tables and
- * one section per shown session, worst first, each with its header and
- * diagnosis, the text block in a <details> and a time-sequence graph per
- * direction.
+ * html.c owns the one self-contained page written at exit (html_graph.c
+ * draws its graphs, html_text.c holds the buffer and escaping both use):
+ * inline CSS and SVG, no script, no external resource, every text from
+ * the capture escaped.  It holds the capture summary, the triage report
+ * as tables and one section per shown session, worst first, each with its
+ * header and diagnosis, the text block in a <details> and a time-sequence
+ * graph per direction.
  *
  * Segments do not outlive their session, so a session's section is
  * rendered when the session ends (html_session, from the session_end

@@ -1,5 +1,5 @@
 /*
- * test_html.c - unit tests of the HTML report (src/html.c): escaping,
+ * test_html.c - unit tests of the HTML report (src/html*.c): escaping,
  * axis ticks and labels, the graph's aggregation (every retransmission
  * and every SYN/FIN/RST stays drawn, the element and byte caps hold) and
  * the worst-N section cap.  Prints "ok NAME" / "FAIL NAME: why" lines and
