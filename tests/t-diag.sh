@@ -364,7 +364,7 @@ diag_setup() {
 diag_write_scripts() {
     cat >"$diag_dir/server.py" <<'PY'
 # The servers, one thread per port (tests/netscenes.py).
-import socket, sys, time
+import sys, time
 from netscenes import read_line, serve
 
 def zerowin(c):
