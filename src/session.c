@@ -1,13 +1,14 @@
 /*
- * session.c - session table, pools, TCP state machine and idle expiry.
+ * session.c - session table, TCP state machine and idle expiry.
  *
  * Sessions live in a fixed-size pool (-L) and are found through a hash
  * table keyed on the unordered pair of endpoints, so both directions of a
  * connection map to one session in O(1).  Stored segments live in a second
  * pool (-l) shared by all sessions, each session holding a doubly linked
- * list of its own.  Pools hand out 32-bit indices; their memory is
- * reserved in chunks the first time a slot is needed and never given back
- * or moved, so total memory is bounded by the limits, never by traffic.
+ * list of its own.  The pools (pool.c) hand out 32-bit indices; their
+ * memory is reserved in chunks the first time a slot is needed and never
+ * given back or moved, so total memory is bounded by the limits, never by
+ * traffic.
  *
  * Idle sessions are found without sweeping the table: every session sits
  * on one of three lists ordered by last activity (half-open or closing,
@@ -19,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "dpi_http.h"
 #include "lookup.h"
 #include "options.h"
+#include "pool.h"
 #include "session.h"
 #include "stats.h"
 #include "store.h"
@@ -42,7 +43,7 @@
 /* Pools grow in chunks of 4096 entries (the session pool and its HTTP
  * state always; man LIMITS).  A segment pool allowed more than
  * BIG_POOL_ABOVE entries uses chunks of 65536: fewer, larger blocks to
- * fault in at once (block_alloc). */
+ * fault in at once (pool.c). */
 #define CHUNK_SHIFT 12
 #define CHUNK_ELEMS (1u << CHUNK_SHIFT)
 #define CHUNK_MASK  (CHUNK_ELEMS - 1)
@@ -51,131 +52,6 @@
 
 enum idle_list { LIST_NONE = 0, LIST_SHORT, LIST_LONG, LIST_CLOSED,
                  LIST_COUNT };
-
-/* ---- pools ------------------------------------------------------------- */
-
-struct pool {
-    unsigned char **chunks;
-    uint32_t nchunks;       /* pointer slots in `chunks` */
-    uint32_t elem_size;
-    uint32_t limit;         /* 0 = unlimited */
-    uint32_t used;
-    uint32_t high;          /* slots ever handed out */
-    uint32_t free_head;
-    uint32_t shift;         /* chunks of 1 << shift entries */
-    uint32_t mask;          /* (1 << shift) - 1 */
-};
-
-#define PAGE_BYTES  ((size_t)4096)
-#define BIG_BLOCK   ((size_t)2 << 20)
-
-/*
- * Memory for a pool chunk or the hash buckets.  The first `use` bytes
- * will be written soon: for blocks of 2 MiB and more they are faulted in
- * with one call (MADV_POPULATE_WRITE, Linux 5.14; elsewhere page by page
- * as they are touched), which costs the kernel a fifth less than a fault
- * per page.  Plain pages, not transparent huge pages: on the virtual
- * machines measured, a huge page's first touch cost anything from 0.1 to
- * 0.6 s per 270 MB from one run to the next (most likely the host backs
- * freed 2 MiB blocks lazily), 4 KiB pages a steady 0.15-0.2 s
- * (bench/README.md).  What is resident never exceeds `use` plus what is
- * touched (tracker_memory_bound holds).
- */
-static void *block_alloc(size_t bytes, size_t use)
-{
-    void *p;
-
-    if (bytes < BIG_BLOCK)
-        return malloc(bytes);
-    if (posix_memalign(&p, PAGE_BYTES, bytes) != 0)
-        return NULL;
-#ifdef MADV_POPULATE_WRITE
-    if (use > bytes)
-        use = bytes;
-    if (use >= PAGE_BYTES)
-        (void)madvise(p, use & ~(PAGE_BYTES - 1), MADV_POPULATE_WRITE);
-#else
-    (void)use;
-#endif
-    return p;
-}
-
-static int pool_init(struct pool *p, size_t elem_size, uint32_t limit,
-                     uint32_t shift)
-{
-    memset(p, 0, sizeof(*p));
-    p->elem_size = (uint32_t)elem_size;
-    p->limit = limit;
-    p->free_head = SEG_NONE;
-    p->shift = shift;
-    p->mask = (1u << shift) - 1;
-    p->nchunks = limit ? (uint32_t)(((uint64_t)limit + p->mask) >> shift)
-                       : 16;
-    p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
-    return p->chunks ? 0 : -1;
-}
-
-static void pool_destroy(struct pool *p)
-{
-    uint32_t i;
-
-    for (i = 0; i < p->nchunks; i++)
-        free(p->chunks[i]);
-    free(p->chunks);
-}
-
-static void *pool_at(const struct pool *p, uint32_t idx)
-{
-    return p->chunks[idx >> p->shift] +
-           (size_t)(idx & p->mask) * p->elem_size;
-}
-
-/* Returns an index, or SEG_NONE when the limit is reached (or no memory). */
-static uint32_t pool_alloc(struct pool *p)
-{
-    uint32_t idx, c;
-
-    if (p->free_head != SEG_NONE) {
-        idx = p->free_head;
-        memcpy(&p->free_head, pool_at(p, idx), sizeof(uint32_t));
-        /* The next pop reads the new head: start loading it now. */
-        if (p->free_head != SEG_NONE)
-            __builtin_prefetch(pool_at(p, p->free_head), 1);
-        p->used++;
-        return idx;
-    }
-    if ((p->limit && p->high >= p->limit) || p->high == SEG_NONE)
-        return SEG_NONE;
-    c = p->high >> p->shift;
-    if (c >= p->nchunks) {                  /* unlimited pools only */
-        unsigned char **n = realloc(p->chunks, 2 * p->nchunks * sizeof(*n));
-        if (n == NULL)
-            return SEG_NONE;
-        memset(n + p->nchunks, 0, p->nchunks * sizeof(*n));
-        p->chunks = n;
-        p->nchunks *= 2;
-    }
-    if (p->chunks[c] == NULL) {
-        /* The pool fills a chunk before it starts the next: fault in at
-         * once the entries the limit lets this one hand out. */
-        size_t entries = (size_t)p->mask + 1;
-        if (p->limit && p->limit - p->high < entries)
-            entries = p->limit - p->high;
-        p->chunks[c] = block_alloc(((size_t)p->mask + 1) * p->elem_size,
-                                   entries * p->elem_size);
-        if (p->chunks[c] == NULL)
-            return SEG_NONE;
-    }
-    p->used++;
-    return p->high++;
-}
-
-static void pool_free(struct pool *p, uint32_t idx)
-{
-    memcpy(pool_at(p, idx), &p->free_head, sizeof(uint32_t));
-    p->free_head = idx;
-    p->used--;
-}
 
 /* ---- the tracker --------------------------------------------------------- */
 
@@ -187,6 +63,7 @@ struct tracker {
     struct lookup_ctx lc;
     struct pool sessions;
     struct pool segments;
+    struct pool_filler *filler; /* faults in pool chunks ahead, or NULL */
     uint32_t *buckets;
     uint32_t nbuckets;          /* power of two */
     uint32_t in_table;          /* sessions in the hash table */
@@ -221,13 +98,6 @@ struct segment *tracker_segment(const struct tracker *tr, uint32_t idx)
 const struct store *tracker_store(const struct tracker *tr)
 {
     return tr->store;
-}
-
-/* A limited pool filled up: its whole chunks and the chunk table. */
-static uint64_t pool_bound(const struct pool *p)
-{
-    return (uint64_t)p->nchunks *
-           (((uint64_t)p->mask + 1) * p->elem_size + sizeof(*p->chunks));
 }
 
 uint64_t tracker_memory_bound(const struct tracker *tr)
@@ -469,7 +339,7 @@ static void table_remove(struct tracker *tr, uint32_t idx)
 static void table_grow(struct tracker *tr)
 {
     uint32_t n = tr->nbuckets * 2, i, idx, next;
-    uint32_t *b = block_alloc((size_t)n * sizeof(*b), 0);
+    uint32_t *b = pool_block_alloc((size_t)n * sizeof(*b), 0);
 
     if (b == NULL)
         return;
@@ -587,7 +457,8 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
     for (tr->nbuckets = 64; tr->nbuckets < 2 * want && tr->nbuckets < (1u << 30);
          tr->nbuckets <<= 1)
         ;
-    tr->buckets = block_alloc((size_t)tr->nbuckets * sizeof(*tr->buckets), 0);
+    tr->buckets = pool_block_alloc((size_t)tr->nbuckets *
+                                   sizeof(*tr->buckets), 0);
     if (tr->buckets == NULL)
         goto fail;
     /* Frame bytes are kept only for -x and --detail: as many as the hex
@@ -609,6 +480,12 @@ struct tracker *tracker_new(const struct config *cfg, struct stats *st,
     if (cfg->detail && tr->keep_bytes < DETAIL_BYTES && !tr->keep_all_bytes)
         tr->keep_bytes = DETAIL_BYTES;
     memset(tr->buckets, 0xFF, (size_t)tr->nbuckets * sizeof(*tr->buckets));
+    {
+        /* Raised limits: fresh chunks come from a helper thread, so
+         * that a burst of new sessions does not stall the packet path. */
+        struct pool *const pools[] = { &tr->sessions, &tr->segments };
+        pool_fill_ahead(&tr->filler, pools, 2);
+    }
     return tr;
 fail:
     tracker_free(tr);
@@ -619,10 +496,9 @@ void tracker_free(struct tracker *tr)
 {
     if (tr == NULL)
         return;
-    if (tr->sessions.chunks)
-        pool_destroy(&tr->sessions);
-    if (tr->segments.chunks)
-        pool_destroy(&tr->segments);
+    pool_filler_stop(tr->filler);
+    pool_destroy(&tr->sessions);
+    pool_destroy(&tr->segments);
     free(tr->buckets);
     store_free(tr->store);
     if (tr->http_chunks != NULL) {

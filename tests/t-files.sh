@@ -400,6 +400,17 @@ if "$MKPCAP" "$PR" pcapread_big; then
                     for (i = 1; i < NF; i++) if ($i == "Total") s += $(i + 1)
                 } END { print s + 0 }' "$PR/big-all.file.out")
     check files/pcapread_big_packets test "$segs" = 63700
+    # The same output whatever the pools: raised limits (8000 session
+    # slots in use, closed entries included: two chunks, the second
+    # faulted in by pool.c's helper thread) and no limits (no thread).
+    "$MIRUO" -C0 --all -L 300000 -l 2000000 -f "$PR/pcapread_big.pcap" \
+        >"$PR/big-raised.out" 2>/dev/null
+    check files/pcapread_big_raised_limits \
+        cmp -s "$PR/big-raised.out" "$PR/big-all.file.out"
+    "$MIRUO" -C0 --all -L 0 -l 0 -f "$PR/pcapread_big.pcap" \
+        >"$PR/big-unlimited.out" 2>/dev/null
+    check files/pcapread_big_no_limits \
+        cmp -s "$PR/big-unlimited.out" "$PR/big-all.file.out"
     if command -v tcpdump >/dev/null; then
         n=$(tcpdump -nn -r "$PR/pcapread_big.pcap" 2>/dev/null | wc -l)
         check files/pcapread_big_tcpdump_count test "$n" = "$segs"

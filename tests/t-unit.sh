@@ -21,6 +21,6 @@ run_unit() {
     [ "$rc" -eq 0 ] || fail "unit/$name" "exit status $rc"
 }
 
-for prog in test_files test_html test_http test_outputs; do
+for prog in test_files test_html test_http test_outputs test_pool; do
     run_unit "$UNITDIR/$prog"
 done
