@@ -70,6 +70,7 @@ int pool_init(struct pool *p, size_t elem_size, uint32_t limit,
     memset(p, 0, sizeof(*p));
     p->elem_size = (uint32_t)elem_size;
     p->limit = limit;
+    p->cap = limit ? limit : POOL_NONE;
     p->free_head = POOL_NONE;
     p->shift = shift;
     p->mask = (1u << shift) - 1;
@@ -140,7 +141,7 @@ uint32_t pool_alloc_chunk(struct pool *p)
 {
     uint32_t c;
 
-    if ((p->limit && p->high >= p->limit) || p->high == POOL_NONE)
+    if (p->high >= p->cap)
         return POOL_NONE;
     c = p->high >> p->shift;
     if (c < p->avail)

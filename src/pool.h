@@ -27,6 +27,8 @@ struct pool {
     uint32_t nchunks;       /* pointer slots in `chunks` */
     uint32_t elem_size;
     uint32_t limit;         /* 0 = unlimited */
+    uint32_t cap;           /* entries it may hand out: limit, or
+                             * POOL_NONE (never an index) if unlimited */
     uint32_t used;
     uint32_t high;          /* slots ever handed out */
     uint32_t free_head;
@@ -76,8 +78,7 @@ static inline uint32_t pool_alloc(struct pool *p)
         p->used++;
         return idx;
     }
-    if ((p->high >> p->shift) < p->avail &&
-        (!p->limit || p->high < p->limit)) {
+    if (p->high < p->cap && (p->high >> p->shift) < p->avail) {
         p->used++;
         return p->high++;
     }

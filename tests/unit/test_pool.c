@@ -148,6 +148,10 @@ static void test_no_filler(void)
     pool_init(&unlimited, 24, 0, 4);
     check(fill_and_verify(&unlimited, 5000, &why) && unlimited.nchunks >= 313,
           "unlimited_grows", "%s (%u chunk slots)", why, unlimited.nchunks);
+    /* Even unlimited, the index that means "none" is never handed out. */
+    unlimited.high = POOL_NONE;
+    check(pool_alloc(&unlimited) == POOL_NONE && unlimited.high == POOL_NONE,
+          "unlimited_never_none", "high %u", unlimited.high);
     pool_destroy(&unlimited);
 }
 
