@@ -7,9 +7,9 @@
  *                            = normal.pcap, normal.pcapng, normal.snoop)
  *   mkpcap --list            print the case file names
  *
- * The large cases (synflood, synflood_250k, segflood, pcapread_big) are
- * written only when named.  Output is byte-identical on every run.  See
- * README for the cases.
+ * The large cases (synflood, synflood_50k, synflood_100k, segflood,
+ * pcapread_big) are written only when named.  Output is byte-identical on
+ * every run.  See README for the cases.
  */
 #include "pcapgen.h"
 
@@ -2069,7 +2069,8 @@ static int synflood_n(const char *path, uint32_t n)
 }
 
 static int c_synflood(const char *p) { return synflood_n(p, 500000u); }
-static int c_synflood_250k(const char *p) { return synflood_n(p, 250000u); }
+static int c_synflood_50k(const char *p) { return synflood_n(p, 50000u); }
+static int c_synflood_100k(const char *p) { return synflood_n(p, 100000u); }
 
 /* one session of 100,000 client data segments (100 B, 10 us apart),
    every 10th ACKed, then closed */
@@ -2353,7 +2354,8 @@ static const pg_case cases[] = {
 /* Large cases, written only when named: mkpcap OUTDIR synflood ... */
 static const pg_case big_cases[] = {
   {"synflood.pcap", c_synflood},
-  {"synflood_250k.pcap", c_synflood_250k},
+  {"synflood_50k.pcap", c_synflood_50k},
+  {"synflood_100k.pcap", c_synflood_100k},
   {"segflood.pcap", c_segflood},
   {"pcapread_big.pcap", c_pcapread_big},
 };
