@@ -314,11 +314,14 @@ fi
 #                                                            server, stall
 #   8202 loss_after  1 MiB to the client; nft drops 1 in 5 data packets
 #                    on the client's input (after the tap)  -> server resent
-#   8203 local_drop  1 MiB to the client; nft drops 1 in 5 data packets
+#   8203 local_drop  1 MiB to the client; nft drops every 5th data packet
 #                    in the server's own output hook: the server's TCP gets
 #                    an error for the send and sends the segment again
 #                    later as if new, nothing is lost on the wire (the tap
 #                    sees no hole)                          -> no loss item
+#                    (every 5th, not 1 in 5 at random: the output hook sees
+#                    TSO packets of up to 64 KiB, so 1 MiB can be few
+#                    packets, and a random pick once dropped none)
 #   8204 slow        answers 1.2 s after the request        -> slow-turn
 #   8205 rst         answers at once, then idles; 1.5 s later a RST/ACK
 #                    with the server's address, ports and exact sequence
@@ -646,7 +649,7 @@ NFT
 table inet miruo_diag {
     chain out {
         type filter hook output priority 0; policy accept;
-        ip saddr $diag_srv_ip tcp sport 8203 ip length > 64 numgen random mod 5 0 counter drop
+        ip saddr $diag_srv_ip tcp sport 8203 ip length > 64 numgen inc mod 5 0 counter drop
     }
 }
 NFT
