@@ -227,6 +227,19 @@ static int gains_from_filler(const struct pool *p)
            p->high == 0 && p->filler == NULL;
 }
 
+/* The pools go on alone; the thread has ended or never started. */
+static void filler_release(struct pool_filler *f)
+{
+    unsigned i;
+
+    for (i = 0; i < f->npools; i++)
+        f->pools[i]->filler = NULL;
+    pthread_cond_destroy(&f->work);
+    pthread_cond_destroy(&f->done);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
 void pool_fill_ahead(struct pool_filler **out, struct pool *const pools[],
                      unsigned n)
 {
@@ -262,12 +275,7 @@ void pool_fill_ahead(struct pool_filler **out, struct pool *const pools[],
     rc = pthread_create(&f->thread, NULL, filler_main, f);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
-        for (i = 0; i < f->npools; i++)
-            f->pools[i]->filler = NULL;
-        pthread_cond_destroy(&f->work);
-        pthread_cond_destroy(&f->done);
-        pthread_mutex_destroy(&f->lock);
-        free(f);
+        filler_release(f);
         return;
     }
     *out = f;
@@ -275,8 +283,6 @@ void pool_fill_ahead(struct pool_filler **out, struct pool *const pools[],
 
 void pool_filler_stop(struct pool_filler *f)
 {
-    unsigned i;
-
     if (f == NULL)
         return;
     pthread_mutex_lock(&f->lock);
@@ -284,10 +290,5 @@ void pool_filler_stop(struct pool_filler *f)
     pthread_cond_signal(&f->work);
     pthread_mutex_unlock(&f->lock);
     pthread_join(f->thread, NULL);
-    for (i = 0; i < f->npools; i++)
-        f->pools[i]->filler = NULL;
-    pthread_cond_destroy(&f->work);
-    pthread_cond_destroy(&f->done);
-    pthread_mutex_destroy(&f->lock);
-    free(f);
+    filler_release(f);
 }
