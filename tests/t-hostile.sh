@@ -272,7 +272,7 @@ done <<'EOF'
 --all --snaplen 60 -c 30 -w /dev/null --write-format=snoop
 EOF
 
-# ---- floods (generated here: 35 MB, 3.5 MB, 7 MB and 8 MB) ---------------------
+# ---- floods (generated here: 35, 3.5, 7 and 18 MB) ----------------------------
 if "$MKPCAP" "$H" synflood synflood_50k synflood_100k segflood; then
     pass hostile/flood_generated
 else
