@@ -38,7 +38,7 @@ command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is needed" >&2;
 
 mkdir -p "$dir"
 gcc -O2 -std=c99 -Wall -Wextra -o "$dir/genload" "$here/genload.c"
-gcc -O2 -g -std=c99 -Wall -Wextra -o "$dir/floor" "$here/floor.c" -lpcap
+gcc -O3 -g -std=c99 -Wall -Wextra -o "$dir/floor" "$here/floor.c" -lpcap
 miruo_orig=$(cd "$(dirname "$miruo")" && pwd)/$(basename "$miruo")
 cp "$miruo" "$dir/miruo"            # a stable copy while others rebuild
 miruo=$dir/miruo

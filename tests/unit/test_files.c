@@ -56,7 +56,11 @@ static const char *tmp_path(const char *name)
         exit(2);
     }
     p = tmp_files[n_tmp_files++];
-    snprintf(p, sizeof(tmp_files[0]), "%s/%s", tmp_dir, name);
+    if ((size_t)snprintf(p, sizeof(tmp_files[0]), "%s/%s", tmp_dir,
+                         name) >= sizeof(tmp_files[0])) {
+        fprintf(stderr, "test_files: temporary path too long: %s\n", name);
+        exit(2);
+    }
     return p;
 }
 
@@ -348,7 +352,11 @@ static const char *write_pkts(enum writer_format fmt, int dlt,
     struct writer *w;
     int i;
 
-    snprintf(name, sizeof(name), "%s.%s", stem, fmt_ext(fmt));
+    if ((size_t)snprintf(name, sizeof(name), "%s.%s", stem,
+                         fmt_ext(fmt)) >= sizeof(name)) {
+        snprintf(why, size, "file name too long: %s", stem);
+        return NULL;
+    }
     path = tmp_path(name);
     w = writer_open(path, fmt, dlt, 0, err);
     if (w == NULL) {
