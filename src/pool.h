@@ -92,6 +92,17 @@ static inline void pool_free(struct pool *p, uint32_t idx)
     p->used--;
 }
 
+/* Free n entries at once that are already linked through their first
+ * four bytes, from `first` to `last`: the chain becomes the head of the
+ * free list. */
+static inline void pool_free_chain(struct pool *p, uint32_t first,
+                                   uint32_t last, uint32_t n)
+{
+    __builtin_memcpy(pool_at(p, last), &p->free_head, sizeof(uint32_t));
+    p->free_head = first;
+    p->used -= n;
+}
+
 /*
  * Start a helper thread that faults in the chunks of those of `pools`
  * that gain from it (limited, in chunks of 2 MiB and more, more than one

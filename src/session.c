@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ enum idle_list { LIST_NONE = 0, LIST_SHORT, LIST_LONG, LIST_CLOSED,
                  LIST_COUNT };
 
 /* ---- the tracker --------------------------------------------------------- */
+
+/* free_segments hands a session's list to the pool as a chain. */
+_Static_assert(offsetof(struct segment, next) == 0,
+               "a segment's next link is its pool free-list link");
 
 
 struct tracker {
@@ -535,13 +540,11 @@ static void free_segments(struct tracker *tr, struct session *s)
     uint32_t idx = s->seg_head, next;
 
     if (idx != SEG_NONE && tr->store == NULL) {
-        /* Nothing kept beside them: splice the whole list into the free
-         * list, whose link is the segments' own `next`. */
+        /* Nothing kept beside them: the whole list goes back at once,
+         * linked by the segments' own `next` (their first field). */
         if (tracker_segment(tr, idx)->bits & SEG_OPENING)
             tr->opening_syns--;
-        tracker_segment(tr, s->seg_tail)->next = tr->segments.free_head;
-        tr->segments.free_head = idx;
-        tr->segments.used -= s->seg_count;
+        pool_free_chain(&tr->segments, idx, s->seg_tail, s->seg_count);
         idx = SEG_NONE;
     }
     while (idx != SEG_NONE) {
