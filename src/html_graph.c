@@ -511,9 +511,7 @@ static void flush_data(struct render *r, struct group *gr)
     if (gr->n > 1)
         hb_printf(b, " data-n=\"%u\"", gr->n);
     hb_str(b, " d=\"M");
-    hb_coord(b, gr->x);
-    hb_str(b, " ");
-    hb_coord(b, gr->bot);
+    hb_point(b, gr->x, gr->bot);
     hb_str(b, "V");
     hb_coord(b, gr->top);
     if (gr->n == 1 && !r->titles) {
@@ -565,16 +563,12 @@ static void flush_rx(struct render *r, struct group *gr)
     if (gr->n > 1)
         hb_printf(b, " data-n=\"%u\"", gr->n);
     hb_str(b, "><path class=\"rb\" d=\"M");
-    hb_coord(b, gr->x);
-    hb_str(b, " ");
-    hb_coord(b, gr->bot);
+    hb_point(b, gr->x, gr->bot);
     hb_str(b, "V");
     hb_coord(b, gr->top);
     /* the diamond above the bar */
     hb_str(b, "\"/><path class=\"rm\" d=\"M");
-    hb_coord(b, gr->x);
-    hb_str(b, " ");
-    hb_coord(b, gr->top - 90);
+    hb_point(b, gr->x, gr->top - 90);
     hb_str(b, "l4 4l-4 4l-4-4z\"/><title>");
     html_fmt_us(t0, sizeof(t0), gr->t0);
     html_fmt_us(t1, sizeof(t1), gr->t1);
@@ -644,21 +638,15 @@ static void flush_marker(struct render *r, struct group *gr, unsigned kind)
     hb_str(b, "><path d=\"M");
     switch (kind) {
     case IT_SYN:        /* triangle, pointing up */
-        hb_coord(b, x);
-        hb_str(b, " ");
-        hb_coord(b, y - 60);
+        hb_point(b, x, y - 60);
         hb_str(b, "l6 10h-12z");
         break;
     case IT_FIN:        /* square */
-        hb_coord(b, x - 45);
-        hb_str(b, " ");
-        hb_coord(b, y - 45);
+        hb_point(b, x - 45, y - 45);
         hb_str(b, "h9v9h-9z");
         break;
     default:            /* cross */
-        hb_coord(b, x - 50);
-        hb_str(b, " ");
-        hb_coord(b, y - 50);
+        hb_point(b, x - 50, y - 50);
         hb_str(b, "l10 10m0-10l-10 10");
         break;
     }
@@ -761,9 +749,7 @@ static void step_path(struct render *r, const char *cls, const char *title,
         y = gy(g, v);
         if (!started) {
             hb_printf(b, "<path class=\"%s\" d=\"M", cls);
-            hb_coord(b, x);
-            hb_str(b, " ");
-            hb_coord(b, y);
+            hb_point(b, x, y);
             started = 1;
             last_col = x / 10;
             cur_y = pend_y = y;
@@ -844,9 +830,7 @@ static void sack_path(struct render *r)
                 started = 1;
             }
             hb_str(b, "M");
-            hb_coord(b, x + 30);
-            hb_str(b, " ");
-            hb_coord(b, hi[k]);
+            hb_point(b, x + 30, hi[k]);
             hb_str(b, "V");
             hb_coord(b, lo[k]);
         }

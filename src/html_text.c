@@ -92,6 +92,13 @@ void hb_coord(struct buf *b, int64_t tenths)
     hb_str(b, tmp);
 }
 
+void hb_point(struct buf *b, int64_t x, int64_t y)
+{
+    hb_coord(b, x);
+    hb_str(b, " ");
+    hb_coord(b, y);
+}
+
 /* ---- escaping ------------------------------------------------------------ */
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */

@@ -36,6 +36,8 @@ void hb_esc(struct buf *b, const char *s, size_t n);
 void hb_escs(struct buf *b, const char *s);
 /* A coordinate in tenths of a unit: "123.4", "-5", "7". */
 void hb_coord(struct buf *b, int64_t tenths);
+/* A point, "x y", both in tenths of a unit as hb_coord writes them. */
+void hb_point(struct buf *b, int64_t x, int64_t y);
 
 /* A duration for people: "40 us", "3.000 ms", "1.503 s". */
 void html_fmt_us(char *buf, size_t size, int64_t us);
