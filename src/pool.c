@@ -4,9 +4,10 @@
  *
  * A pool fills its chunks in order, so the chunks that exist are always
  * chunks[0, n).  The owner (the packet path) knows n as `avail`; with a
- * filler thread the chunks beyond are written by that thread, and the
- * owner learns of them only under the filler's lock (`ready`), so the two
- * never touch the same pointer slot unsynchronised.
+ * filler thread, chunk pointers are written only under the filler's lock
+ * (by either thread: `ready`), and the owner reads those beyond `avail`
+ * only under it, so the two never touch a pointer slot unsynchronised.
+ * The pages of a chunk may be faulted in by both at once.
  */
 #include "config.h"
 
@@ -27,21 +28,35 @@ struct pool_filler {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t work;            /* the filler waits for a want */
-    pthread_cond_t done;            /* the owner waits for a chunk */
     struct pool *pools[FILLER_POOLS];
     unsigned npools;
     int stop;
 };
 
 /*
+ * Fault in the first `use` bytes of a block of 2 MiB or more with one call
+ * (MADV_POPULATE_WRITE, Linux 5.14; elsewhere page by page as they are
+ * touched), which costs the kernel a fifth less than a fault per page.  It
+ * changes no byte, so another thread may write the block meanwhile.
+ */
+static void block_populate(void *p, size_t use)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (use >= PAGE_BYTES)
+        (void)madvise(p, use & ~(PAGE_BYTES - 1), MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)use;
+#endif
+}
+
+/*
  * Memory for a pool chunk or the hash buckets.  The first `use` bytes
  * will be written soon: for blocks of 2 MiB and more they are faulted in
- * with one call (MADV_POPULATE_WRITE, Linux 5.14; elsewhere page by page
- * as they are touched), which costs the kernel a fifth less than a fault
- * per page.  Plain pages, not transparent huge pages: on the virtual
- * machines measured, a huge page's first touch cost anything from 0.1 to
- * 0.6 s per 270 MB from one run to the next (most likely the host backs
- * freed 2 MiB blocks lazily), 4 KiB pages a steady 0.15-0.2 s
+ * at once (block_populate).  Plain pages, not transparent huge pages: on
+ * the virtual machines measured, a huge page's first touch cost anything
+ * from 0.1 to 0.6 s per 270 MB from one run to the next (most likely the
+ * host backs freed 2 MiB blocks lazily), 4 KiB pages a steady 0.15-0.2 s
  * (bench/README.md).  What is resident never exceeds `use` plus what is
  * touched (tracker_memory_bound holds).
  */
@@ -53,14 +68,7 @@ void *pool_block_alloc(size_t bytes, size_t use)
         return malloc(bytes);
     if (posix_memalign(&p, PAGE_BYTES, bytes) != 0)
         return NULL;
-#ifdef MADV_POPULATE_WRITE
-    if (use > bytes)
-        use = bytes;
-    if (use >= PAGE_BYTES)
-        (void)madvise(p, use & ~(PAGE_BYTES - 1), MADV_POPULATE_WRITE);
-#else
-    (void)use;
-#endif
+    block_populate(p, use < bytes ? use : bytes);
     return p;
 }
 
@@ -114,8 +122,26 @@ static size_t chunk_use(const struct pool *p, uint32_t c)
     return (size_t)entries * p->elem_size;
 }
 
-/* Chunk c is needed now: from the filler, waiting for it if need be.
- * Returns 0 when the owner must get it itself (the filler failed). */
+/* Chunks [ready, upto) get their address space, under the filler's lock
+ * (cheap: nothing is faulted in).  Returns 0 when there is no memory. */
+static int reserve_chunks(struct pool *p, uint32_t upto)
+{
+    while (p->ready < upto) {
+        void *mem = pool_block_alloc(chunk_bytes(p), 0);
+        if (mem == NULL)
+            return 0;
+        p->chunks[p->ready++] = mem;
+    }
+    return 1;
+}
+
+/*
+ * Chunk c is needed now.  The filler reserves chunks ahead of use and
+ * faults them in; when it has not got to chunk c yet, the owner reserves
+ * it here and faults in the pages it writes itself, while the filler
+ * faults in the rest of it: the owner never waits for a chunk to be
+ * faulted in, only for the lock.  Returns 0 when there is no memory.
+ */
 static int chunk_from_filler(struct pool *p, uint32_t c)
 {
     struct pool_filler *f = p->filler;
@@ -124,15 +150,12 @@ static int chunk_from_filler(struct pool *p, uint32_t c)
     if (want > p->nchunks)
         want = p->nchunks;
     pthread_mutex_lock(&f->lock);
-    if (p->want < want) {
+    p->in_use = c;
+    if (p->want < want)
         p->want = want;
-        pthread_cond_signal(&f->work);
-    }
-    while (p->ready <= c && !p->failed)
-        pthread_cond_wait(&f->done, &f->lock);
+    (void)reserve_chunks(p, c + 1);
     p->avail = p->ready;
-    if (p->avail <= c)          /* failed: the owner goes on alone */
-        p->filler = NULL;
+    pthread_cond_signal(&f->work);
     pthread_mutex_unlock(&f->lock);
     return p->avail > c;
 }
@@ -146,10 +169,11 @@ uint32_t pool_alloc_chunk(struct pool *p)
     c = p->high >> p->shift;
     if (c < p->avail)
         goto take;
-    if (p->filler != NULL && chunk_from_filler(p, c))
+    if (p->filler != NULL) {
+        if (!chunk_from_filler(p, c))
+            return POOL_NONE;
         goto take;
-    /* Here the filler, if any, has failed and no longer touches the
-     * chunk table. */
+    }
     if (c >= p->nchunks) {                  /* unlimited pools only */
         unsigned char **n = realloc(p->chunks, 2 * p->nchunks * sizeof(*n));
         if (n == NULL)
@@ -173,7 +197,7 @@ take:
 
 /* ---- the filler thread ------------------------------------------------- */
 
-/* The pool whose ready chunks run shortest of its want, or NULL. */
+/* The pool whose faulted-in chunks run shortest of its want, or NULL. */
 static struct pool *neediest(const struct pool_filler *f)
 {
     struct pool *best = NULL;
@@ -181,21 +205,27 @@ static struct pool *neediest(const struct pool_filler *f)
 
     for (i = 0; i < f->npools; i++) {
         struct pool *p = f->pools[i];
-        if (p->failed || p->ready >= p->want)
+        if (p->failed || p->populated >= p->want)
             continue;
-        if (best == NULL ||
-            (int64_t)p->ready - p->want < (int64_t)best->ready - best->want)
+        if (best == NULL || (int64_t)p->populated - p->want <
+                                (int64_t)best->populated - best->want)
             best = p;
     }
     return best;
 }
 
+/*
+ * Reserve every pool's chunks up to its want, then fault in the next
+ * chunk of the neediest, from the one the owner is in (the owner may have
+ * passed chunks the filler had not got to: it faulted those in itself).
+ */
 static void *filler_main(void *arg)
 {
     struct pool_filler *f = arg;
     struct pool *p;
     uint32_t c;
     void *mem;
+    size_t use;
 
     pthread_mutex_lock(&f->lock);
     while (!f->stop) {
@@ -204,17 +234,17 @@ static void *filler_main(void *arg)
             pthread_cond_wait(&f->work, &f->lock);
             continue;
         }
-        c = p->ready;
-        pthread_mutex_unlock(&f->lock);
-        mem = pool_block_alloc(chunk_bytes(p), chunk_use(p, c));
-        pthread_mutex_lock(&f->lock);
-        if (mem == NULL) {
-            p->failed = 1;
-        } else {
-            p->chunks[c] = mem;
-            p->ready = c + 1;
+        if (!reserve_chunks(p, p->want)) {
+            p->failed = 1;          /* the owner reserves its own */
+            continue;
         }
-        pthread_cond_broadcast(&f->done);
+        c = p->populated > p->in_use ? p->populated : p->in_use;
+        mem = p->chunks[c];
+        use = chunk_use(p, c);
+        p->populated = c + 1;
+        pthread_mutex_unlock(&f->lock);
+        block_populate(mem, use);
+        pthread_mutex_lock(&f->lock);
     }
     pthread_mutex_unlock(&f->lock);
     return NULL;
@@ -235,7 +265,6 @@ static void filler_release(struct pool_filler *f)
     for (i = 0; i < f->npools; i++)
         f->pools[i]->filler = NULL;
     pthread_cond_destroy(&f->work);
-    pthread_cond_destroy(&f->done);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }
@@ -260,7 +289,6 @@ void pool_fill_ahead(struct pool_filler **out, struct pool *const pools[],
         return;
     }
     pthread_cond_init(&f->work, NULL);
-    pthread_cond_init(&f->done, NULL);
     for (i = 0; i < f->npools; i++) {
         struct pool *p = f->pools[i];
         p->ahead = (uint32_t)(AHEAD_BYTES / chunk_bytes(p));

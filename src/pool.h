@@ -10,7 +10,9 @@
  * Large chunks (2 MiB and more: raised -L / -l) can be faulted in ahead
  * of use by a helper thread (pool_fill_ahead), so that the packet path
  * does not stall on the kernel when a burst of new sessions needs fresh
- * memory; without it they are faulted in by the thread that needs them.
+ * memory; when the helper falls behind, the packet path faults in the
+ * pages it writes itself rather than wait.  Without it they are faulted
+ * in by the thread that needs them.
  */
 #ifndef MIRUO_POOL_H
 #define MIRUO_POOL_H
@@ -36,7 +38,9 @@ struct pool {
     uint32_t mask;          /* (1 << shift) - 1 */
     uint32_t avail;         /* chunks[0, avail) exist (owner's view) */
     /* Shared with the filler thread, under its lock: */
-    uint32_t ready;         /* chunks[0, ready) exist */
+    uint32_t ready;         /* chunks[0, ready) exist (address space) */
+    uint32_t populated;     /* the filler has faulted in chunks up to here */
+    uint32_t in_use;        /* the chunk the owner hands out from */
     uint32_t want;          /* the filler prepares chunks up to this */
     uint32_t ahead;         /* chunks to keep ready beyond the one in use */
     int failed;             /* the filler could not get memory */

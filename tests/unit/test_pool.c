@@ -74,8 +74,8 @@ static void test_filler_serves_in_order(void)
 }
 
 /* Memory ahead of use is bounded: one entry used, the filler may have
- * prepared its window (16 MiB) beyond the chunk in use, never the rest of
- * the limit. */
+ * reserved and faulted in its window (16 MiB) beyond the chunk in use,
+ * never the rest of the limit. */
 static void test_filler_window(void)
 {
     struct pool p;
@@ -93,6 +93,8 @@ static void test_filler_window(void)
     check(p.ready >= 1 && p.ready <= 1 + p.ahead && p.ready < p.nchunks,
           "window_bounded", "%u chunks ready of %u (ahead %u)", p.ready,
           p.nchunks, p.ahead);
+    check(p.populated >= 1 && p.populated <= p.ready, "window_populated",
+          "%u chunks faulted in, %u reserved", p.populated, p.ready);
     pool_destroy(&p);
 }
 
