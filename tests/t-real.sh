@@ -661,9 +661,19 @@ NFT
     # Line for line the same output, but for the times: tcpdump and miruo
     # stamp outgoing packets separately, a few microseconds apart.
     # The diagnosis line's durations are masked too (microsecond handshakes).
-    local mask='s/^([0-9]{4}:[0-9]{4}) [0-9:.]{12} /\1 --:--:--.--- /;s/^([0-9]{4}) +[0-9]+\.[0-9]{3} /\1 ------.--- /;/^[0-9]{4}: /s/[0-9]+(\.[0-9]+)? (us|ms|s)\b/T/g'
-    sed -E "$mask" "$out" >"$WORK/real-live.masked"
-    sed -E "$mask" "$WORK/real-file.out" >"$WORK/real-file.masked"
+    # So are the session numbers, and the sessions are compared in a
+    # stable order: the scenarios run at once, and two connections opened
+    # within microseconds of each other may reach the two capture sockets
+    # (miruo's, tcpdump's) in either order and be numbered either way.
+    local mask='s/^([0-9]{4}:[0-9]{4}) [0-9:.]{12} /\1 --:--:--.--- /;s/^([0-9]{4}) +[0-9]+\.[0-9]{3} /\1 ------.--- /;/^[0-9]{4}: /s/[0-9]+(\.[0-9]+)? (us|ms|s)\b/T/g;s/^[0-9]{4}([ :])/SSSS\1/'
+    real_sessions_sorted() {
+        sed -E "$mask" "$1" | awk '
+            /^SSSS / { if (b != "") print b; b = "" }
+            { b = b $0 "\037" }
+            END { if (b != "") print b }' | LC_ALL=C sort | tr '\037' '\n'
+    }
+    real_sessions_sorted "$out" >"$WORK/real-live.masked"
+    real_sessions_sorted "$WORK/real-file.out" >"$WORK/real-file.masked"
     if cmp -s "$WORK/real-live.masked" "$WORK/real-file.masked"; then
         pass real/file/same_output
     else
