@@ -3,10 +3,12 @@
  * in large chunks ahead of use.
  *
  * A pool fills its chunks in order, so the chunks that exist are always
- * chunks[0, n).  The owner (the packet path) knows n as `avail`; with a
- * filler thread, chunk pointers are written only under the filler's lock
- * (by either thread: `ready`), and the owner reads those beyond `avail`
- * only under it, so the two never touch a pointer slot unsynchronised.
+ * chunks[0, n).  The owner (the packet path) hands out entries of
+ * chunks[0, avail); with a filler thread, chunk pointers are written only
+ * under the filler's lock (by either thread: `ready`), and the owner
+ * moves `avail` past them only under it, a chunk at a time, so the two
+ * never touch a pointer slot unsynchronised and the filler knows which
+ * chunk the owner is in.
  * The pages of a chunk may be faulted in by both at once.
  */
 #include "config.h"
@@ -146,18 +148,22 @@ static int chunk_from_filler(struct pool *p, uint32_t c)
 {
     struct pool_filler *f = p->filler;
     uint32_t want = c + 1 + p->ahead;
+    int ok;
 
     if (want > p->nchunks)
         want = p->nchunks;
     pthread_mutex_lock(&f->lock);
-    p->in_use = c;
-    if (p->want < want)
+    if (p->want < want) {
         p->want = want;
-    (void)reserve_chunks(p, c + 1);
-    p->avail = p->ready;
-    pthread_cond_signal(&f->work);
+        pthread_cond_signal(&f->work);
+    }
+    /* One chunk at a time, even when more are reserved: each new chunk
+     * moves the filler's window along. */
+    ok = reserve_chunks(p, c + 1);
+    if (ok)
+        p->avail = c + 1;
     pthread_mutex_unlock(&f->lock);
-    return p->avail > c;
+    return ok;
 }
 
 uint32_t pool_alloc_chunk(struct pool *p)
@@ -238,7 +244,7 @@ static void *filler_main(void *arg)
             p->failed = 1;          /* the owner reserves its own */
             continue;
         }
-        c = p->populated > p->in_use ? p->populated : p->in_use;
+        c = p->avail > p->populated + 1 ? p->avail - 1 : p->populated;
         mem = p->chunks[c];
         use = chunk_use(p, c);
         p->populated = c + 1;

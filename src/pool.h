@@ -36,11 +36,11 @@ struct pool {
     uint32_t free_head;
     uint32_t shift;         /* chunks of 1 << shift entries */
     uint32_t mask;          /* (1 << shift) - 1 */
-    uint32_t avail;         /* chunks[0, avail) exist (owner's view) */
+    uint32_t avail;         /* the owner hands out from chunks[0, avail);
+                             * with a filler, set under its lock */
     /* Shared with the filler thread, under its lock: */
     uint32_t ready;         /* chunks[0, ready) exist (address space) */
     uint32_t populated;     /* the filler has faulted in chunks up to here */
-    uint32_t in_use;        /* the chunk the owner hands out from */
     uint32_t want;          /* the filler prepares chunks up to this */
     uint32_t ahead;         /* chunks to keep ready beyond the one in use */
     int failed;             /* the filler could not get memory */
